@@ -1,0 +1,159 @@
+"""Application settings, declared once and layered: defaults → TOML file → env.
+
+Each setting has a name, a type, a default and help text. The file is
+``<data_dir>/coopwatch.toml`` (or ``--config``); environment variables are
+``COOPWATCH_<NAME>`` (upper case). Values are validated at start-up and the
+resulting :class:`Settings` object is passed in to every stage — nothing reads
+globals. Scrapy's own settings stay in ``crawlers/settings.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from coopwatch.errors import ConfigError
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "coopwatch"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    data_dir: Path
+    backend: str = "sqlite"
+    es_url: str = "http://127.0.0.1:9200"
+    es_index: str = "coopwatch"
+    es_api_key: str | None = None
+    es_username: str | None = None
+    es_password: str | None = None
+    es_ca_certs: str | None = None
+    es_verify_certs: bool = True
+    timezone: str = "UTC"
+    sources_file: Path | None = None
+    user_agent: str = "coopwatch/0.1 (+https://github.com/coopwatch/coopwatch; health-cooperation news monitor)"
+    max_page_bytes: int = 5_000_000
+    index_irrelevant: bool = False
+    relevance_threshold: float = 0.5
+    models_dir: Path | None = None
+    spacy_models: str = ""  # "en=en_core_web_sm,de=de_core_news_sm"
+    batch_size: int = 200
+
+    @property
+    def store_url(self) -> str:
+        return f"sqlite:///{self.data_dir / 'coopwatch.db'}"
+
+    @property
+    def search_db(self) -> Path:
+        return self.data_dir / "search.db"
+
+    @property
+    def models_path(self) -> Path:
+        return self.models_dir or self.data_dir / "models"
+
+
+HELP: dict[str, str] = {
+    "data_dir": "Directory holding the store, the embedded index and models (COOPWATCH_HOME).",
+    "backend": "Search backend: sqlite (embedded) or elasticsearch.",
+    "es_url": "Elasticsearch/OpenSearch URL (loopback or your cluster).",
+    "es_index": "Alias the engine backend searches; versioned indices sit behind it.",
+    "es_api_key": "Elasticsearch API key (base64 id:key).",
+    "es_username": "Basic-auth user for the engine.",
+    "es_password": "Basic-auth password for the engine.",
+    "es_ca_certs": "CA bundle for TLS to the engine.",
+    "es_verify_certs": "Verify the engine's TLS certificate.",
+    "timezone": "IANA timezone for schedules and date display.",
+    "sources_file": "Source registry YAML (default: crawlers/sources.yaml).",
+    "user_agent": "User agent the crawler identifies itself with.",
+    "max_page_bytes": "Pages larger than this are dropped with reason 'oversized'.",
+    "index_irrelevant": "Also index articles flagged as not relevant.",
+    "relevance_threshold": "Score from which an article counts as relevant.",
+    "models_dir": "Where translation models are installed (default <data_dir>/models).",
+    "spacy_models": "Trained spaCy pipelines to merge in, e.g. 'en=en_core_web_sm'.",
+    "batch_size": "Articles per batch in process/index.",
+}
+
+
+def _coerce(name: str, raw: Any, target: Any) -> Any:
+    typ = str(target)
+    try:
+        if raw is None:
+            return None
+        if "Path" in typ:
+            return Path(str(raw)).expanduser()
+        if "bool" in typ:
+            if isinstance(raw, bool):
+                return raw
+            low = str(raw).strip().lower()
+            if low in ("1", "true", "yes", "on"):
+                return True
+            if low in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
+        if "int" in typ:
+            return int(raw)
+        if "float" in typ:
+            return float(raw)
+        return str(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {name!r} has an invalid value {raw!r} (expected {typ})") from exc
+
+
+def load_settings(
+    data_dir: str | Path | None = None,
+    config_file: str | Path | None = None,
+    env: dict[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Build validated settings: defaults → file → env → explicit overrides."""
+    env = dict(os.environ if env is None else env)
+    values: dict[str, Any] = {}
+    home = data_dir or env.get("COOPWATCH_HOME") or default_data_dir()
+    values["data_dir"] = Path(home).expanduser()
+    cfg = Path(config_file) if config_file else values["data_dir"] / "coopwatch.toml"
+    known = {f.name: f.type for f in fields(Settings)}
+    if config_file and not cfg.exists():
+        raise ConfigError(f"config file {cfg} does not exist")
+    if cfg.exists():
+        try:
+            file_values = tomllib.loads(cfg.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {cfg} is not valid TOML: {exc}") from exc
+        for key, raw in file_values.items():
+            if key not in known or key == "data_dir":
+                raise ConfigError(f"unknown setting {key!r} in {cfg}; known: {', '.join(sorted(HELP))}")
+            values[key] = _coerce(key, raw, known[key])
+    for name, typ in known.items():
+        raw = env.get(f"COOPWATCH_{name.upper()}")
+        if raw is not None and name != "data_dir":
+            values[name] = _coerce(name, raw, typ)
+    for name, raw in overrides.items():
+        if raw is not None:
+            values[name] = _coerce(name, raw, known[name])
+    settings = Settings(**values)
+    validate(settings)
+    return settings
+
+
+def validate(s: Settings) -> None:
+    if s.backend not in ("sqlite", "elasticsearch", "opensearch"):
+        raise ConfigError(f"backend must be sqlite, elasticsearch or opensearch, not {s.backend!r}")
+    try:
+        ZoneInfo(s.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"timezone {s.timezone!r} is not an IANA timezone (e.g. Europe/Berlin)") from exc
+    if s.max_page_bytes <= 0 or s.batch_size <= 0:
+        raise ConfigError("max_page_bytes and batch_size must be positive")
+    if not 0.0 <= s.relevance_threshold <= 1.0:
+        raise ConfigError("relevance_threshold must lie between 0 and 1")
+
+
+def with_overrides(s: Settings, **kw: Any) -> Settings:
+    new = replace(s, **{k: v for k, v in kw.items() if v is not None})
+    validate(new)
+    return new

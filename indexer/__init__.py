@@ -1,0 +1,6 @@
+"""Search indexing: the SearchBackend contract and its implementations.
+
+``base`` holds the contract, ``sqlite_fts`` the embedded default, ``tokenize``
+the per-language pre-tokenisation, ``timeline`` the timeline exports.
+Backends are registered by name in :data:`indexer.base.BACKENDS`.
+"""
