@@ -1,0 +1,94 @@
+"""Per-language pre-tokenisation and FTS5 query building."""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+
+import pytest
+
+from indexer.tokenize import analyze, fts_match, fts_quote, query_variants, to_fts, tokens_with_offsets
+
+
+def test_chinese_is_segmented_with_jieba() -> None:
+    tokens = analyze("中国与越南签署远程医疗合作协议", "zh")
+    assert {"中国", "越南", "签署", "远程", "医疗", "合作", "协议"} <= set(tokens)
+    assert "，" not in analyze("你好，世界", "zh")
+
+
+def test_chinese_search_mode_emits_sub_words() -> None:
+    tokens = analyze("中华人民共和国", "zh")
+    assert "中华人民共和国" in tokens and "共和国" in tokens
+
+
+def test_latin_inside_chinese_is_lowercased() -> None:
+    tokens = analyze("世界卫生组织WHO支持Telemedicine项目", "zh")
+    assert "who" in tokens and "telemedicine" in tokens
+    assert "世界卫生组织" in tokens or "卫生" in tokens
+
+
+@pytest.mark.parametrize(
+    ("lang", "a", "b"),
+    [("en", "hospitals", "hospital"), ("en", "cooperation", "cooperating"), ("de", "Krankenhäuser", "Krankenhaus"),
+     ("de", "Zusammenarbeiten", "Zusammenarbeit")],
+)  # fmt: skip
+def test_stemming(lang: str, a: str, b: str) -> None:
+    assert analyze(a, lang) == analyze(b, lang)
+
+
+def test_english_lowercases_and_splits() -> None:
+    assert analyze("WHO's Hospital-Partnerships, 2023!", "en") == ["who", "s", "hospit", "partnership", "2023"]
+
+
+def test_vietnamese_keeps_diacritics_and_normalises() -> None:
+    assert analyze("Bệnh viện Bạch Mai", "vi") == ["bệnh", "viện", "bạch", "mai"]
+    decomposed = unicodedata.normalize("NFD", "Bệnh viện")
+    assert analyze(decomposed, "vi") == ["bệnh", "viện"]
+    assert analyze("benh vien", "vi") != analyze("bệnh viện", "vi")
+
+
+def test_mixed_script_runs() -> None:
+    tokens = analyze("Hospitals in 北京 cooperate", "en")
+    assert tokens == ["hospit", "in", "北京", "cooper"]
+    assert analyze("Bệnh viện 北京", "vi") == ["bệnh", "viện", "北京"]
+
+
+def test_offsets_point_into_the_text() -> None:
+    text = "Die Krankenhäuser in 河内市"
+    for tok, start, end in tokens_with_offsets(text, "de"):
+        assert text[start:end]
+    assert ("krankenhaus", 4, 17) in tokens_with_offsets(text, "de")
+
+
+def test_unknown_language_falls_back_to_plain_words() -> None:
+    assert analyze("Hôpitaux Français", "fr") == ["hôpitaux", "français"]
+
+
+def test_to_fts_joins_with_spaces() -> None:
+    assert to_fts("Deutsche Krankenhäuser", "de") == "deutsch krankenhaus"
+    assert to_fts(None, "en") == ""
+
+
+def test_query_variants_one_per_analyzer_deduplicated() -> None:
+    assert query_variants("远程医疗") == [["远程", "医疗"]]
+    variants = query_variants("Krankenhäuser")
+    assert ["krankenhaus"] in variants and ["krankenhäuser"] in variants
+    assert len(variants) == len({tuple(v) for v in variants})
+    assert query_variants("hospital hospital") == [["hospital"], ["hospit"]]
+    assert query_variants("  ") == [] and query_variants('" * (') == []
+
+
+def test_fts_match_quotes_every_token() -> None:
+    assert fts_match([["a", "b"], ["c"]]) == '("a" AND "b") OR ("c")'
+    assert fts_quote('x"y') == '"x""y"'
+    assert fts_match([]) == ""
+
+
+@pytest.mark.parametrize("hostile", ['AND OR " * (', "NEAR(a b)", "col:val", "a* -b ^c", '"""', "NOT AND"])
+def test_hostile_queries_are_valid_fts5(hostile: str) -> None:
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize=\"unicode61 remove_diacritics 0\")")
+    db.execute("INSERT INTO t VALUES ('and or near col val a b c not')")
+    match = fts_match(query_variants(hostile))
+    if match:
+        db.execute("SELECT * FROM t WHERE t MATCH ?", (match,)).fetchall()
