@@ -35,7 +35,7 @@ def load_backend_class(name: str) -> type[SearchBackend]:
         if exc.name and (exc.name == module_name or module_name.startswith(exc.name + ".")):
             raise BackendError(
                 f"search backend {name!r} is not available yet ({module_name} is not part of this "
-                "installation); use backend = \"sqlite\""
+                'installation); use backend = "sqlite"'
             ) from exc
         raise BackendError(
             f"search backend {name!r} needs the Python package {exc.name!r}: pip install {exc.name}"
@@ -43,7 +43,9 @@ def load_backend_class(name: str) -> type[SearchBackend]:
     try:
         cls = getattr(module, attr)
     except AttributeError:
-        raise BackendError(f"search backend {name!r}: {module_name} has no {attr}; the registry is out of date") from None
+        raise BackendError(
+            f"search backend {name!r}: {module_name} has no {attr}; the registry is out of date"
+        ) from None
     return cls  # type: ignore[no-any-return]
 
 

@@ -1,20 +1,14 @@
 """The embedded search backend: one SQLite file with FTS5, zero setup.
 
-Tables (schema version in ``PRAGMA user_version``):
-
-- ``docs``: the stored fields, one row per article; ``docno`` is the integer
-  key shared with the FTS table (FTS5 needs an integer rowid), ``id`` the
-  article id (unique).
-- ``docs_fts``: FTS5 over the pre-tokenised ``title``/``text`` (analyzer of
-  the article's language) and ``title_en``/``text_en`` (English analyzer),
-  ranked by bm25 with title > text and original > translation.
-- ``facets``: multi-valued facets ``(docno, field, value)`` for country,
-  entity and event_type (lang and source are ``docs`` columns).
-- ``events``: one row per event for timelines.
+The tables and how a document becomes rows are in
+:mod:`indexer.sqlite_schema`; this module runs the SQL: upserts, searches
+(bm25 over all four text columns, filters, facets over the whole filtered
+match set, highlighted snippets) and timelines.
 
 ``index`` is an idempotent upsert by id (a re-indexed document replaces every
-row about it), one transaction per batch, one savepoint per document so a bad
-document is reported in :class:`IndexReport` without losing the batch.
+row about it), one transaction per batch. Documents are validated and
+tokenised before the transaction; a bad one is reported in
+:class:`IndexReport` and the rest of the batch is still written.
 """
 
 from __future__ import annotations
@@ -39,9 +33,9 @@ from indexer.base import (
     SearchResults,
 )
 from indexer.highlight import snippet
-from indexer.tokenize import fts_match, query_variants, to_fts
+from indexer.sqlite_schema import SCHEMA, SCHEMA_VERSION, Rows, prepare
+from indexer.tokenize import fts_match, query_variants
 
-SCHEMA_VERSION = 1
 BATCH_SIZE = 500
 MAX_PER_PAGE = 100
 # bm25 weights for (title, text, title_en, text_en): titles count more than
@@ -50,55 +44,20 @@ BM25_WEIGHTS = (4.0, 1.0, 3.0, 0.75)
 FACET_FIELDS = ("lang", "source", "country", "entity", "event_type")
 _PERIOD_LEN = {"year": 4, "month": 7, "day": 10}
 _PRECISION_RANK = {"year": 0, "month": 1, "day": 2}
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS docs (
-    docno INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    url TEXT NOT NULL,
-    source TEXT NOT NULL,
-    lang TEXT NOT NULL,
-    title TEXT NOT NULL,
-    text TEXT NOT NULL,
-    title_en TEXT,
-    text_en TEXT,
-    published_at TEXT,
-    pub_date TEXT,
-    relevance REAL NOT NULL DEFAULT 0,
-    countries TEXT NOT NULL DEFAULT '[]',
-    entities TEXT NOT NULL DEFAULT '[]',
-    events TEXT NOT NULL DEFAULT '[]',
-    indexed_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS docs_pub ON docs(pub_date, published_at);
-CREATE INDEX IF NOT EXISTS docs_lang ON docs(lang);
-CREATE INDEX IF NOT EXISTS docs_source ON docs(source);
-CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5(
-    title, text, title_en, text_en,
-    tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
-);
-CREATE TABLE IF NOT EXISTS facets (
-    docno INTEGER NOT NULL REFERENCES docs(docno) ON DELETE CASCADE,
-    field TEXT NOT NULL,
-    value TEXT NOT NULL,
-    PRIMARY KEY (field, value, docno)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS facets_doc ON facets(docno);
-CREATE TABLE IF NOT EXISTS events (
-    docno INTEGER NOT NULL REFERENCES docs(docno) ON DELETE CASCADE,
-    seq INTEGER NOT NULL,
-    type TEXT NOT NULL,
-    date TEXT,
-    precision TEXT NOT NULL,
-    participants TEXT NOT NULL,
-    countries TEXT NOT NULL,
-    evidence TEXT NOT NULL,
-    evidence_en TEXT,
-    PRIMARY KEY (docno, seq)
-);
-CREATE INDEX IF NOT EXISTS events_date ON events(date);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
+_EVENT_KEYS = (
+    "article_id",
+    "url",
+    "title",
+    "title_en",
+    "source",
+    "lang",
+    "published_at",
+    "type",
+    "date",
+    "precision",
+    "evidence",
+    "evidence_en",
+)
 
 
 def _hint(path: Path) -> str:
@@ -106,10 +65,6 @@ def _hint(path: Path) -> str:
         f"check that {path} and its directory are writable, or move the broken file "
         "away and run `coopwatch index` again to rebuild the search index from the store"
     )
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def _batches(docs: Iterable[IndexDoc], size: int) -> Iterator[list[IndexDoc]]:
@@ -156,7 +111,7 @@ class SqliteBackend(SearchBackend):
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA foreign_keys=ON")
-            db.executescript(_SCHEMA)
+            db.executescript(SCHEMA)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except (sqlite3.Error, OSError) as exc:
             raise BackendError(f"cannot open the search index {self.path}: {exc}; {_hint(self.path)}") from exc
@@ -199,31 +154,29 @@ class SqliteBackend(SearchBackend):
     def index(self, docs: Iterable[IndexDoc]) -> IndexReport:
         report = IndexReport()
         for batch in _batches(docs, BATCH_SIZE):
+            # Tokenising (jieba, stemmers) happens before the write lock is taken.
+            rows: dict[str, Rows] = {}
+            for doc in batch:
+                try:
+                    rows[doc.id] = prepare(doc)
+                except (ValueError, TypeError, AttributeError, KeyError) as exc:
+                    report.failed[str(getattr(doc, "id", "") or "?")] = f"invalid document: {exc}"
             with self._lock:
                 db = self._conn()
                 try:
                     db.execute("BEGIN IMMEDIATE")
-                    for doc in batch:
-                        db.execute("SAVEPOINT doc")
-                        try:
-                            self._upsert(db, doc)
-                        except (ValueError, TypeError, AttributeError, KeyError, sqlite3.IntegrityError) as exc:
-                            db.execute("ROLLBACK TO doc")
-                            report.failed[str(getattr(doc, "id", "?"))] = f"invalid document: {exc}"
-                        else:
-                            report.indexed.append(doc.id)
-                        db.execute("RELEASE doc")
+                    for doc_id, prepared in rows.items():
+                        self._write(db, doc_id, prepared)
                     db.execute("COMMIT")
-                except sqlite3.Error as exc:
+                except BaseException as exc:
                     if db.in_transaction:
                         db.execute("ROLLBACK")
-                    raise BackendError(
-                        f"indexing into {self.path} failed, batch rolled back: {exc}; {_hint(self.path)}"
-                    ) from exc
-                except BaseException:
-                    if db.in_transaction:
-                        db.execute("ROLLBACK")
+                    if isinstance(exc, sqlite3.Error):
+                        raise BackendError(
+                            f"indexing into {self.path} failed, batch rolled back: {exc}; {_hint(self.path)}"
+                        ) from exc
                     raise
+            report.indexed.extend(rows)
         return report
 
     def _delete_rows(self, db: sqlite3.Connection, docnos: list[int]) -> None:
@@ -233,49 +186,23 @@ class SqliteBackend(SearchBackend):
             db.execute("DELETE FROM events WHERE docno = ?", (docno,))
             db.execute("DELETE FROM docs WHERE docno = ?", (docno,))
 
-    def _upsert(self, db: sqlite3.Connection, doc: IndexDoc) -> None:
-        if not doc.id:
-            raise ValueError("document has no id")
-        old = [r[0] for r in db.execute("SELECT docno FROM docs WHERE id = ?", (doc.id,))]
-        self._delete_rows(db, old)
-        countries = sorted({c.upper() for c in doc.countries or [] if c})
-        entities = list(doc.entities or [])
-        events = list(doc.events or [])
-        pub = _iso(doc.published_at)
-        cur = db.execute(
+    def _write(self, db: sqlite3.Connection, doc_id: str, rows: Rows) -> None:
+        """Replace everything stored about ``doc_id`` (inside the caller's transaction)."""
+        self._delete_rows(db, [r[0] for r in db.execute("SELECT docno FROM docs WHERE id = ?", (doc_id,))])
+        docno = db.execute(
             "INSERT INTO docs (id, url, source, lang, title, text, title_en, text_en, published_at, pub_date,"
             " relevance, countries, entities, events, indexed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                doc.id, doc.url, doc.source, doc.lang, doc.title or "", doc.text or "", doc.title_en,
-                doc.text_en, pub, pub[:10] if pub else None, float(doc.relevance or 0.0),
-                json.dumps(countries), json.dumps(entities, ensure_ascii=False),
-                json.dumps(events, ensure_ascii=False, default=str),
-                datetime.now().isoformat(timespec="seconds"),
-            ),
-        )  # fmt: skip
-        docno = cur.lastrowid
+            rows.doc,
+        ).lastrowid
         db.execute(
-            "INSERT INTO docs_fts (rowid, title, text, title_en, text_en) VALUES (?,?,?,?,?)",
-            (docno, to_fts(doc.title, doc.lang), to_fts(doc.text, doc.lang),
-             to_fts(doc.title_en, "en"), to_fts(doc.text_en, "en")),
-        )  # fmt: skip
-        facet_rows = {("country", c) for c in countries}
-        facet_rows |= {("entity", e["id"]) for e in entities if e.get("id")}
-        facet_rows |= {("event_type", ev["type"]) for ev in events if ev.get("type")}
-        db.executemany(
-            "INSERT INTO facets (docno, field, value) VALUES (?,?,?)", [(docno, f, v) for f, v in facet_rows]
+            "INSERT INTO docs_fts (rowid, title, text, title_en, text_en) VALUES (?,?,?,?,?)", (docno, *rows.fts)
         )
-        for seq, ev in enumerate(events):
-            date = ev.get("date")
-            db.execute(
-                "INSERT INTO events (docno, seq, type, date, precision, participants, countries, evidence,"
-                " evidence_en) VALUES (?,?,?,?,?,?,?,?,?)",
-                (docno, seq, ev.get("type") or "other", str(date)[:10] if date else None,
-                 ev.get("precision") or ("none" if not date else "day"),
-                 json.dumps(list(ev.get("participants") or [])),
-                 json.dumps(sorted({c.upper() for c in ev.get("countries") or [] if c})),
-                 ev.get("evidence") or "", ev.get("evidence_en")),
-            )  # fmt: skip
+        db.executemany("INSERT INTO facets (docno, field, value) VALUES (?,?,?)", [(docno, *f) for f in rows.facets])
+        db.executemany(
+            "INSERT INTO events (docno, seq, type, date, precision, participants, countries, evidence,"
+            " evidence_en) VALUES (?,?,?,?,?,?,?,?,?)",
+            [(docno, seq, *ev) for seq, ev in enumerate(rows.events)],
+        )
 
     def delete(self, ids: Sequence[str]) -> int:
         with self._lock:
@@ -492,25 +419,10 @@ class SqliteBackend(SearchBackend):
     ) -> list[dict[str, Any]]:
         out = []
         for ev in self._event_rows(entity, countries, query):
+            item = {k: ev[k] for k in _EVENT_KEYS}
             names = {e.get("id"): e.get("name") for e in json.loads(ev["entities"])}
-            participants = json.loads(ev["participants"])
-            out.append(
-                {
-                    "article_id": ev["article_id"],
-                    "url": ev["url"],
-                    "title": ev["title"],
-                    "title_en": ev["title_en"],
-                    "source": ev["source"],
-                    "lang": ev["lang"],
-                    "published_at": ev["published_at"],
-                    "type": ev["type"],
-                    "date": ev["date"],
-                    "precision": ev["precision"],
-                    "participants": participants,
-                    "participant_names": [names.get(p) or p for p in participants],
-                    "countries": json.loads(ev["countries"]),
-                    "evidence": ev["evidence"],
-                    "evidence_en": ev["evidence_en"],
-                }
-            )
+            item["participants"] = json.loads(ev["participants"])
+            item["participant_names"] = [names.get(p) or p for p in item["participants"]]
+            item["countries"] = json.loads(ev["countries"])
+            out.append(item)
         return out

@@ -18,10 +18,23 @@ from coopwatch.records import EVENT_TYPES
 from indexer.base import SearchBackend
 
 CSV_COLUMNS = (
-    "date", "precision", "type", "participants", "countries", "title", "url", "source", "evidence",
+    "date",
+    "precision",
+    "type",
+    "participants",
+    "countries",
+    "title",
+    "url",
+    "source",
+    "evidence",
     # extras after the documented columns, for spreadsheets
-    "participant_names", "title_en", "evidence_en", "article_id", "lang", "published_at",
-)  # fmt: skip
+    "participant_names",
+    "title_en",
+    "evidence_en",
+    "article_id",
+    "lang",
+    "published_at",
+)
 
 
 def timeline_rows(
@@ -85,7 +98,7 @@ def write_png(data: dict[str, Any], path: str | Path, title: str = "") -> Path:
     path = Path(path)
     buckets = data.get("buckets", [])
     periods, types, mentions = _series(buckets)
-    fig = Figure(figsize=(max(6.0, 0.45 * len(periods) + 3), 4.5), dpi=100)
+    fig = Figure(figsize=(max(7.0, 0.45 * len(periods) + 5), 4.5), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
     xs = list(range(len(periods)))
@@ -107,11 +120,11 @@ def write_png(data: dict[str, Any], path: str | Path, title: str = "") -> Path:
         labels = ax.get_legend_handles_labels()[1] + ax2.get_legend_handles_labels()[1]
     else:
         handles, labels = ax.get_legend_handles_labels()
-    if handles:
-        ax.legend(handles, labels, loc="upper left", fontsize="small")
+    if handles:  # outside the axes, right: never hides a bar
+        fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.86, 0.92), fontsize="small")
+        fig.subplots_adjust(right=0.84)
     if not periods:
         ax.text(0.5, 0.5, "no dated events", ha="center", va="center", transform=ax.transAxes)
     ax.set_title(title or "Cooperation timeline")
-    fig.tight_layout()
-    fig.savefig(path, format="png")
+    fig.savefig(path, format="png", bbox_inches="tight")
     return path

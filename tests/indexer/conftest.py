@@ -32,8 +32,15 @@ def make_doc(
     """An IndexDoc with defaults; ``entities`` as (id, name) pairs, ``events`` as dicts."""
     evs = []
     for ev in events or []:
-        full = {"type": "other", "date": None, "precision": "day", "participants": [], "countries": [],
-                "evidence": "", "evidence_en": None}  # fmt: skip
+        full = {
+            "type": "other",
+            "date": None,
+            "precision": "day",
+            "participants": [],
+            "countries": [],
+            "evidence": "",
+            "evidence_en": None,
+        }
         full.update(ev)
         evs.append(full)
     return IndexDoc(
@@ -68,10 +75,17 @@ def corpus() -> dict[str, IndexDoc]:
             published_at="2023-11-06T08:00:00",
             countries=["CN", "VN"],
             entities=[("org:who", "World Health Organization"), ("gov:vn-moh", "Ministry of Health of Vietnam")],
-            events=[{"type": "agreement_signing", "date": "2023-11-06", "precision": "day",
-                     "participants": ["gov:vn-moh", "gov:cn-nhc"], "countries": ["CN", "VN"],
-                     "evidence": "中国与越南卫生部在河内签署远程医疗合作协议"}],
-        ),  # fmt: skip
+            events=[
+                {
+                    "type": "agreement_signing",
+                    "date": "2023-11-06",
+                    "precision": "day",
+                    "participants": ["gov:vn-moh", "gov:cn-nhc"],
+                    "countries": ["CN", "VN"],
+                    "evidence": "中国与越南卫生部在河内签署远程医疗合作协议",
+                }
+            ],
+        ),
         "de": make_doc(
             "https://aerzteblatt.example.de/news/2",
             lang="de",
@@ -83,10 +97,17 @@ def corpus() -> dict[str, IndexDoc]:
             published_at="2023-12-01T10:00:00",
             countries=["DE", "VN"],
             entities=[("org:who", "World Health Organization"), ("hosp:charite", "Charité")],
-            events=[{"type": "aid_mission", "date": "2023-12-01", "precision": "day",
-                     "participants": ["hosp:charite"], "countries": ["DE", "VN"],
-                     "evidence": "Das Krankenhaus Charité schickt ein Ärzteteam nach Hanoi."}],
-        ),  # fmt: skip
+            events=[
+                {
+                    "type": "aid_mission",
+                    "date": "2023-12-01",
+                    "precision": "day",
+                    "participants": ["hosp:charite"],
+                    "countries": ["DE", "VN"],
+                    "evidence": "Das Krankenhaus Charité schickt ein Ärzteteam nach Hanoi.",
+                }
+            ],
+        ),
         "vi": make_doc(
             "https://suckhoe.example.vn/tin/3",
             lang="vi",
@@ -98,12 +119,25 @@ def corpus() -> dict[str, IndexDoc]:
             published_at="2024-01-15T07:30:00",
             countries=["VN", "CN"],
             entities=[("hosp:bach-mai", "Bach Mai Hospital")],
-            events=[{"type": "training_exchange", "date": "2024-01-15", "precision": "day",
-                     "participants": ["hosp:bach-mai"], "countries": ["CN", "VN"],
-                     "evidence": "Bệnh viện Bạch Mai ký kết hợp tác đào tạo"},
-                    {"type": "visit", "date": "2024-01-01", "precision": "year",
-                     "participants": ["hosp:bach-mai"], "countries": ["CN", "VN"], "evidence": "năm 2024"}],
-        ),  # fmt: skip
+            events=[
+                {
+                    "type": "training_exchange",
+                    "date": "2024-01-15",
+                    "precision": "day",
+                    "participants": ["hosp:bach-mai"],
+                    "countries": ["CN", "VN"],
+                    "evidence": "Bệnh viện Bạch Mai ký kết hợp tác đào tạo",
+                },
+                {
+                    "type": "visit",
+                    "date": "2024-01-01",
+                    "precision": "year",
+                    "participants": ["hosp:bach-mai"],
+                    "countries": ["CN", "VN"],
+                    "evidence": "năm 2024",
+                },
+            ],
+        ),
         "en": make_doc(
             "https://who.example.int/news/4",
             lang="en",
@@ -114,12 +148,25 @@ def corpus() -> dict[str, IndexDoc]:
             published_at="2023-11-20T12:00:00",
             countries=["DE", "VN"],
             entities=[("org:who", "World Health Organization")],
-            events=[{"type": "launch", "date": "2023-11-20", "precision": "day",
-                     "participants": ["org:who"], "countries": ["DE", "VN"],
-                     "evidence": "The World Health Organization launched a hospital partnership programme"},
-                    {"type": "conference_meeting", "date": None, "precision": "none",
-                     "participants": ["org:who"], "countries": [], "evidence": "a meeting"}],
-        ),  # fmt: skip
+            events=[
+                {
+                    "type": "launch",
+                    "date": "2023-11-20",
+                    "precision": "day",
+                    "participants": ["org:who"],
+                    "countries": ["DE", "VN"],
+                    "evidence": "The World Health Organization launched a hospital partnership programme",
+                },
+                {
+                    "type": "conference_meeting",
+                    "date": None,
+                    "precision": "none",
+                    "participants": ["org:who"],
+                    "countries": [],
+                    "evidence": "a meeting",
+                },
+            ],
+        ),
         "undated": make_doc(
             "https://blog.example.org/5",
             lang="en",

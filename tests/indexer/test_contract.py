@@ -62,8 +62,15 @@ def test_index_is_idempotent_upsert(backend: SearchBackend, corpus: dict[str, In
     backend.index(corpus.values())
     assert backend.count() == len(corpus)
     doc = corpus["de"]
-    changed = make_doc(doc.url, lang="de", source="aerzteblatt", title="Neuer Titel über Impfstoffe",
-                       text="Impfstoffe für Laos.", countries=["LA"], entities=[("org:unicef", "UNICEF")])  # fmt: skip
+    changed = make_doc(
+        doc.url,
+        lang="de",
+        source="aerzteblatt",
+        title="Neuer Titel über Impfstoffe",
+        text="Impfstoffe für Laos.",
+        countries=["LA"],
+        entities=[("org:unicef", "UNICEF")],
+    )
     backend.index([changed])
     assert backend.count() == len(corpus)
     stored = backend.get(doc.id)
@@ -270,8 +277,10 @@ def test_timeline_by_country_pair(loaded: SearchBackend) -> None:
     }
     year = as_dict(loaded.timeline(countries=["CN", "VN"], interval="year"))
     # The year-precision visit only fits a yearly bucket.
-    assert year == {"2023": {"mentions": 1, "agreement_signing": 1},
-                    "2024": {"mentions": 1, "training_exchange": 1, "visit": 1}}  # fmt: skip
+    assert year == {
+        "2023": {"mentions": 1, "agreement_signing": 1},
+        "2024": {"mentions": 1, "training_exchange": 1, "visit": 1},
+    }
     day = loaded.timeline(countries=["CN", "VN"], interval="day")
     assert [b.period for b in day] == ["2023-11-06", "2024-01-15"]
 

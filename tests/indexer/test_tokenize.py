@@ -29,9 +29,13 @@ def test_latin_inside_chinese_is_lowercased() -> None:
 
 @pytest.mark.parametrize(
     ("lang", "a", "b"),
-    [("en", "hospitals", "hospital"), ("en", "cooperation", "cooperating"), ("de", "Krankenhäuser", "Krankenhaus"),
-     ("de", "Zusammenarbeiten", "Zusammenarbeit")],
-)  # fmt: skip
+    [
+        ("en", "hospitals", "hospital"),
+        ("en", "cooperation", "cooperating"),
+        ("de", "Krankenhäuser", "Krankenhaus"),
+        ("de", "Zusammenarbeiten", "Zusammenarbeit"),
+    ],
+)
 def test_stemming(lang: str, a: str, b: str) -> None:
     assert analyze(a, lang) == analyze(b, lang)
 
@@ -87,7 +91,7 @@ def test_fts_match_quotes_every_token() -> None:
 @pytest.mark.parametrize("hostile", ['AND OR " * (', "NEAR(a b)", "col:val", "a* -b ^c", '"""', "NOT AND"])
 def test_hostile_queries_are_valid_fts5(hostile: str) -> None:
     db = sqlite3.connect(":memory:")
-    db.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize=\"unicode61 remove_diacritics 0\")")
+    db.execute('CREATE VIRTUAL TABLE t USING fts5(x, tokenize="unicode61 remove_diacritics 0")')
     db.execute("INSERT INTO t VALUES ('and or near col val a b c not')")
     match = fts_match(query_variants(hostile))
     if match:
