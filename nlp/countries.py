@@ -1,0 +1,162 @@
+"""Country detection: ISO alpha-2 codes from names, demonyms and pair forms.
+
+Data lives in ``nlp/data/countries.yaml`` (names per language, stems, the
+one-character Chinese abbreviations, masks for place names that merely
+contain a country name, and the event-location list used by
+:mod:`nlp.events`). Besides plain names we read the forms in which news
+states a *bilateral* relation:
+
+- Chinese pairs ``中越合作``, ``中老边境``, ``中德两国`` — two or three
+  abbreviations directly followed by a cooperation word, so that 中 inside
+  ordinary words (中心, 其中) never counts;
+- German compounds ``deutsch-chinesisch`` (covered by stems);
+- Vietnamese pairs ``Việt - Trung``, ``Việt - Đức``, ``Việt - Lào``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from coopwatch.errors import ConfigError
+
+DATA_FILE = Path(__file__).parent / "data" / "countries.yaml"
+
+# Words that make two abbreviations a country pair (中越 + 合作).
+_ZH_PAIR_NEXT = (
+    "合作|两国|三国|双方|三方|医疗|卫生|友好|边境|联合|关系|跨境|医院|传统|签署|交流|"
+    "人民|友谊|建交|携手|共建|抗疫|疫情|医学|中医|经贸|贸易|铁路|政府|青年|会谈|"
+)
+# Characters that turn a leading 以 into part of a word (所以, 可以 …).
+_ZH_YI_WORDS = set("所可予加难得用足借")
+
+# Short Vietnamese names used in pair forms (Việt - Trung).
+_VI_SHORT = {
+    "Việt": "VN", "Trung": "CN", "Đức": "DE", "Lào": "LA", "Nga": "RU", "Nhật": "JP",
+    "Pháp": "FR", "Mỹ": "US", "Hàn": "KR", "Thái": "TH", "Campuchia": "KH", "Anh": "GB",
+}
+_VI_SHORT_ALT = "|".join(sorted(map(re.escape, _VI_SHORT), key=len, reverse=True))
+_VI_PAIR = re.compile(rf"(?<!\w)(?:{_VI_SHORT_ALT})(?:\s*[-–—]\s*(?:{_VI_SHORT_ALT}))+(?!\w)")
+_VI_PAIR_PART = re.compile(rf"{_VI_SHORT_ALT}")
+
+
+@dataclass(frozen=True)
+class _LangMatcher:
+    pattern: re.Pattern[str] | None
+    codes: tuple[str, ...]  # group index - 1 → ISO code
+    masks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CountryData:
+    matchers: dict[str, _LangMatcher]
+    abbr: dict[str, str]  # 中 → CN
+    places: dict[str, tuple[str, ...]]  # canonical → surface forms
+
+
+def _alternative(entry: str, lang: str) -> str:
+    stem = entry.endswith("*")
+    core = entry[:-1] if stem else entry
+    pat = re.escape(core) + (r"\w*" if stem else "")
+    if lang == "zh":
+        return pat
+    # Vietnamese names and all-caps entries (US, UK) are case-sensitive.
+    sensitive = lang == "vi" or not any(c.islower() for c in core)
+    body = pat if sensitive else f"(?i:{pat})"
+    return rf"(?<!\w){body}(?!\w)"
+
+
+def _build(lang: str, table: dict[str, dict], masks: list[str]) -> _LangMatcher:
+    items: list[tuple[str, str]] = []
+    for iso, names in table.items():
+        for entry in names.get(lang) or []:
+            items.append((str(entry), iso))
+    items.sort(key=lambda it: (-len(it[0].rstrip("*")), it[0]))
+    if not items:
+        return _LangMatcher(None, (), tuple(masks))
+    pattern = re.compile("|".join(f"({_alternative(e, lang)})" for e, _ in items))
+    return _LangMatcher(pattern, tuple(iso for _, iso in items), tuple(masks))
+
+
+@lru_cache(maxsize=4)
+def load_countries(path: str | None = None) -> CountryData:
+    """Load and compile the country table (cached; pass a path for tests)."""
+    file = Path(path) if path else DATA_FILE
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+        table: dict[str, dict] = raw["countries"]
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise ConfigError(f"country table {file} cannot be read ({exc}); restore it from git") from exc
+    masks = raw.get("mask") or {}
+    matchers = {lang: _build(lang, table, list(masks.get(lang) or [])) for lang in ("zh", "en", "de", "vi")}
+    abbr = {str(v["abbr"]): iso for iso, v in table.items() if v.get("abbr")}
+    places = {str(k): tuple(str(x) for x in v) for k, v in (raw.get("places") or {}).items()}
+    return CountryData(matchers=matchers, abbr=abbr, places=places)
+
+
+def _mask(text: str, masks: tuple[str, ...]) -> str:
+    for m in masks:
+        if m in text:
+            text = text.replace(m, " " * len(m))
+    return text
+
+
+def _zh_pairs(text: str, abbr: dict[str, str]) -> set[str]:
+    chars = "".join(abbr)
+    pat = re.compile(rf"[{chars}]{{2,3}}(?=(?:{_ZH_PAIR_NEXT.rstrip('|')}))")
+    found: set[str] = set()
+    for m in pat.finditer(text):
+        run = m.group(0)
+        if run[0] == "以" and m.start() > 0 and text[m.start() - 1] in _ZH_YI_WORDS:
+            run = run[1:]
+        if len(run) < 2 or len(set(run)) < len(run):
+            continue
+        found.update(abbr[c] for c in run)
+    return found
+
+
+def detect_countries(text: str, lang: str) -> list[str]:
+    """ISO alpha-2 codes of the countries a text names, sorted and unique.
+
+    ``lang`` selects the name list; an unknown language ("und") is matched
+    with every Latin-script list.
+    """
+    if not text:
+        return []
+    data = load_countries()
+    langs = [lang] if lang in data.matchers else ["en", "de", "vi"]
+    found: set[str] = set()
+    for code in langs:
+        matcher = data.matchers[code]
+        if matcher.pattern is None:
+            continue
+        masked = _mask(text, matcher.masks)
+        for m in matcher.pattern.finditer(masked):
+            found.add(matcher.codes[(m.lastindex or 1) - 1])
+    if lang == "zh":
+        found |= _zh_pairs(text, data.abbr)
+    if lang in ("vi", "und"):
+        for m in _VI_PAIR.finditer(text):
+            found.update(_VI_SHORT[p] for p in _VI_PAIR_PART.findall(m.group(0)))
+    return sorted(found)
+
+
+def find_place(text: str) -> str | None:
+    """Canonical name of the first known city/province named in ``text``."""
+    best: tuple[int, int, str] | None = None
+    for canonical, forms in load_countries().places.items():
+        for form in forms:
+            if form.isascii():
+                m = re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text)
+                pos = m.start() if m else -1
+            else:
+                pos = text.find(form)
+            if pos >= 0:
+                key = (pos, -len(form), canonical)
+                if best is None or key < best:
+                    best = key
+    return best[2] if best else None

@@ -1,0 +1,263 @@
+"""Organization mentions: spaCy pipelines with the gazetteer and rules.
+
+One blank spaCy pipeline per language (zh with the jieba segmenter, vi
+without pyvi, de, en), built once and cached, each running:
+
+1. ``entity_ruler`` — gazetteer aliases as phrase patterns (lower-cased,
+   so case-insensitive for Latin scripts); aliases without lower-case
+   letters (WHO, BMG, BYT) become exact token patterns so that "who" stays
+   a pronoun;
+2. ``coopwatch_orgs`` — a component that (a) re-finds gazetteer aliases at
+   character level, which catches matches a tokenizer split differently
+   (``WHO-Generaldirektor``, a jieba segmentation that cuts across an
+   alias), and (b) adds organizations found by the suffix/prefix rules of
+   :mod:`nlp.orgrules` via ``doc.char_span(..., alignment_mode="expand")``.
+   Gazetteer matches win over rules. Results land in ``doc.ents`` and, with
+   exact character offsets, in ``doc._.coop_orgs``.
+
+The Chinese pipeline gets a private ``jieba.Tokenizer`` that knows our
+aliases as words; the global jieba dictionary (used by the indexer for
+search tokens) is left untouched. Vietnamese tokens are split on
+punctuation too (spaCy's pyvi-less tokenizer splits on spaces only, so
+"Nam." would hide "Việt Nam").
+
+When ``settings.spacy_models`` names an installed trained pipeline for a
+language (``en=en_core_web_sm``), its ORG entities are added where nothing
+else matched (matcher ``ner:<package>``); a missing package is skipped.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from coopwatch.records import EntityMention
+from nlp import orgrules
+from nlp.gazetteer import Gazetteer, alias_key, is_case_sensitive, load_gazetteer
+
+SUPPORTED = ("zh", "en", "de", "vi")
+_LATIN = orgrules.LATIN
+
+if not Doc.has_extension("coop_orgs"):
+    Doc.set_extension("coop_orgs", default=None)
+
+
+@dataclass(frozen=True)
+class OrgMatch:
+    start: int
+    end: int
+    entity_id: str
+    name: str
+    type: str
+    matcher: str
+
+
+class _VietnameseTokenizer:
+    """Syllables and punctuation as tokens, whitespace preserved."""
+
+    _TOKEN = re.compile(r"\w+(?:[.,]\d+)*|[^\w\s]")
+
+    def __init__(self, vocab: Any) -> None:
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        words: list[str] = []
+        spaces: list[bool] = []
+        for m in self._TOKEN.finditer(text):
+            words.append(m.group(0))
+            spaces.append(m.end() < len(text) and text[m.end()].isspace())
+        # spaCy requires the text to be reproduced exactly: keep odd whitespace as tokens
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        if doc.text != text:
+            words, spaces = spacy.util.get_words_and_spaces(words, text)
+            doc = Doc(self.vocab, words=words, spaces=spaces)
+        return doc
+
+
+def _alias_regex(gaz: Gazetteer) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One alternation over all aliases, longest first, with its lookup table."""
+    lookup: dict[str, str] = {}
+    parts: list[str] = []
+    for alias, org_id in gaz.alias_table():
+        lookup.setdefault(alias_key(alias), org_id)
+        pat = re.escape(alias)
+        if any(c.isascii() and c.isalpha() for c in alias[:1] + alias[-1:]):
+            pat = rf"(?<![{_LATIN}0-9]){pat}(?![{_LATIN}0-9])"
+        elif any(c.isalpha() and ord(c) < 0x3000 for c in alias):
+            pat = rf"(?<![{_LATIN}0-9]){pat}(?![{_LATIN}0-9])"
+        parts.append(pat if is_case_sensitive(alias) else f"(?i:{pat})")
+    return re.compile("|".join(parts)), lookup
+
+
+class OrgComponent:
+    """Character-level gazetteer backstop + rule-based organizations."""
+
+    def __init__(self, nlp: Language, lang: str) -> None:
+        self.lang = lang
+        self.gaz = load_gazetteer()
+        self.alias_re, self.alias_lookup = _alias_regex(self.gaz)
+
+    def _gazetteer(self, doc: Doc) -> list[OrgMatch]:
+        found: list[OrgMatch] = []
+        for ent in doc.ents:
+            org = self.gaz.get(ent.ent_id_)
+            if org:
+                found.append(OrgMatch(ent.start_char, ent.end_char, org.id, org.name, org.type, "gazetteer"))
+        for m in self.alias_re.finditer(doc.text):
+            org_id = self.alias_lookup.get(alias_key(m.group(0)))
+            org = self.gaz.get(org_id) if org_id else None
+            if org:
+                found.append(OrgMatch(m.start(), m.end(), org.id, org.name, org.type, "gazetteer"))
+        return _resolve(found)
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = self._gazetteer(doc)
+        taken = [(m.start, m.end) for m in matches]
+        for start, end, typ in orgrules.find_rule_orgs(doc.text, self.lang):
+            if any(start < e and end > s for s, e in taken):
+                continue
+            surface = doc.text[start:end]
+            key = orgrules.normalise_key(surface)
+            matches.append(OrgMatch(start, end, f"org:auto:{key}", " ".join(surface.split()), typ,
+                                    f"rule:{self.lang}"))
+            taken.append((start, end))
+        matches.sort(key=lambda m: (m.start, m.end))
+        spans: list[Span] = []
+        for m in matches:
+            span = doc.char_span(m.start, m.end, label=m.type, alignment_mode="expand", span_id=m.entity_id)
+            if span is not None:
+                spans.append(span)
+        doc.ents = filter_spans(spans)
+        doc._.coop_orgs = matches
+        return doc
+
+
+@Language.factory("coopwatch_orgs", default_config={"lang": "en"})
+def _make_org_component(nlp: Language, name: str, lang: str) -> OrgComponent:
+    return OrgComponent(nlp, lang)
+
+
+def _resolve(found: list[OrgMatch]) -> list[OrgMatch]:
+    kept: list[OrgMatch] = []
+    for m in sorted(set(found), key=lambda m: (-(m.end - m.start), m.start, m.entity_id)):
+        if all(m.end <= k.start or m.start >= k.end for k in kept):
+            kept.append(m)
+    return sorted(kept, key=lambda m: (m.start, m.end))
+
+
+def _blank(lang: str) -> Language:
+    if lang == "zh":
+        import jieba
+
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        private = jieba.Tokenizer()
+        for alias, _ in load_gazetteer().alias_table():
+            if re.search(r"[\u4e00-\u9fff]", alias) and " " not in alias:
+                private.add_word(alias, freq=50000, tag="nt")
+        nlp.tokenizer.jieba_seg = private  # type: ignore[attr-defined]
+        orgrules.set_zh_tokenizer(private)
+        return nlp
+    if lang == "vi":
+        nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+        nlp.tokenizer = _VietnameseTokenizer(nlp.vocab)
+        return nlp
+    return spacy.blank(lang)
+
+
+def build_pipeline(lang: str) -> Language:
+    """A fresh pipeline for ``lang`` (use :func:`get_pipeline` for the cached one)."""
+    nlp = _blank(lang)
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
+    patterns: list[dict[str, Any]] = []
+    gaz = load_gazetteer()
+    for org in gaz.orgs.values():
+        for alias in org.all_aliases():
+            if is_case_sensitive(alias):
+                toks = [t.text for t in nlp.make_doc(alias)]
+                patterns.append({"label": org.type, "pattern": [{"ORTH": t} for t in toks], "id": org.id})
+            else:
+                patterns.append({"label": org.type, "pattern": alias, "id": org.id})
+    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+    nlp.add_pipe("coopwatch_orgs", config={"lang": lang})
+    return nlp
+
+
+_pipelines: dict[str, Language] = {}
+_trained: dict[str, Language | None] = {}
+_lock = threading.Lock()
+
+
+def get_pipeline(lang: str) -> Language:
+    """The cached pipeline for ``lang``; unknown languages use the English one."""
+    lang = lang if lang in SUPPORTED else "en"
+    with _lock:
+        if lang not in _pipelines:
+            _pipelines[lang] = build_pipeline(lang)
+        return _pipelines[lang]
+
+
+def parse_spacy_models(value: str) -> dict[str, str]:
+    """``"en=en_core_web_sm, de=de_core_news_sm"`` → ``{"en": …, "de": …}``."""
+    out: dict[str, str] = {}
+    for part in (value or "").split(","):
+        lang, sep, name = part.strip().partition("=")
+        if sep and lang.strip() and name.strip():
+            out[lang.strip()] = name.strip()
+    return out
+
+
+def _trained_pipeline(name: str) -> Language | None:
+    with _lock:
+        if name not in _trained:
+            nlp = None
+            if spacy.util.is_package(name):
+                nlp = spacy.load(name, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler",
+                                                "morphologizer", "senter", "textcat"])
+            _trained[name] = nlp
+        return _trained[name]
+
+
+def _ner_matches(text: str, lang: str, settings: Any, taken: list[OrgMatch]) -> list[OrgMatch]:
+    name = parse_spacy_models(getattr(settings, "spacy_models", "") or "").get(lang)
+    if not name:
+        return []
+    nlp = _trained_pipeline(name)
+    if nlp is None or "ner" not in nlp.pipe_names:
+        return []
+    out: list[OrgMatch] = []
+    for ent in nlp(text).ents:
+        if ent.label_ not in ("ORG", "ORGANIZATION"):
+            continue
+        if any(ent.start_char < t.end and ent.end_char > t.start for t in taken):
+            continue
+        key = orgrules.normalise_key(ent.text)
+        if key and key not in orgrules.GENERIC_KEYS:
+            out.append(OrgMatch(ent.start_char, ent.end_char, f"org:auto:{key}", ent.text, "ORG", f"ner:{name}"))
+    return out
+
+
+def find_orgs(text: str, lang: str, settings: Any = None) -> list[OrgMatch]:
+    """All organization matches in ``text``, in text order."""
+    if not text or not text.strip():
+        return []
+    doc = get_pipeline(lang)(text)
+    matches: list[OrgMatch] = list(doc._.coop_orgs or [])
+    if settings is not None:
+        matches += _ner_matches(text, lang, settings, matches)
+    return sorted(matches, key=lambda m: (m.start, m.end))
+
+
+def extract_entities(text: str, lang: str, field: str = "text", settings: Any = None) -> list[EntityMention]:
+    """Organization mentions in ``text`` as records for ``field`` (title, text, title_en, text_en)."""
+    return [
+        EntityMention(entity_id=m.entity_id, name=m.name, type=m.type, surface=text[m.start:m.end],
+                      start=m.start, end=m.end, field=field, matcher=m.matcher)
+        for m in find_orgs(text, lang, settings)
+    ]

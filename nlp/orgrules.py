@@ -1,0 +1,281 @@
+"""Rule-based organization finder: suffix/prefix patterns per language.
+
+Pure functions over a text: each returns ``(start, end, type)`` candidates
+that :mod:`nlp.entities` turns into spans (gazetteer matches win over them).
+
+- zh: a run of Han characters ending in 医院, 卫生健康委员会, 卫健委, 疾控中心,
+  大学 …; the left edge is found with jieba's part-of-speech tags, starting
+  at the first place name when there is one ("代表团参观南宁市第一人民医院"
+  → 南宁市第一人民医院);
+- de: compounds on -krankenhaus/-klinikum/-ministerium (with their
+  adjective or "für …" complement), Universitätsklinikum X, Universität X;
+- vi: heads Bệnh viện, Sở Y tế, Bộ Y tế, Trung tâm, Viện, Đại học … followed
+  by the name's syllables (capitalised, or lower-case inside the name, until
+  a function word);
+- en: capitalised names ending in Hospital, University, Health Commission …,
+  and "Ministry/University/Department of …".
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+
+Candidate = tuple[int, int, str]  # start, end, type
+
+LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
+
+# ---------------------------------------------------------------- zh
+_ZH_SUFFIX_TYPES = [
+    ("疾病预防控制中心", "AGENCY"), ("卫生健康委员会", "GOV"), ("卫生健康局", "GOV"), ("疾控中心", "AGENCY"),
+    ("卫健委", "GOV"), ("卫生厅", "GOV"), ("卫生局", "GOV"), ("卫生部", "GOV"), ("医科大学", "ORG"),
+    ("医学院", "ORG"), ("研究院", "AGENCY"), ("研究所", "AGENCY"), ("医院", "HOSPITAL"), ("大学", "ORG"),
+]
+_ZH_SUFFIX = re.compile("|".join(s for s, _ in _ZH_SUFFIX_TYPES))
+_ZH_TYPE = dict(_ZH_SUFFIX_TYPES)
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+$")
+_ZH_KEEP_FLAGS = {"ns", "nr", "nrt", "nt", "nz", "n", "m", "b", "j", "an", "s", "x", "eng", "nrfg", "f", "a"}
+_ZH_PLACE_FLAGS = {"ns", "nr", "nrt", "nt", "nz", "j", "s", "nrfg"}
+_ZH_STOP = {
+    "代表团", "参观", "访问", "考察", "签署", "来到", "前往", "会见", "双方", "专家", "医生", "院长", "主任", "副院长",
+    "与", "和", "及", "同", "在", "由", "向", "对", "为", "是", "将", "把", "被", "从", "到", "了", "的", "其中",
+    "合作", "举行", "举办", "召开", "出席", "派出", "援助", "支持", "联合", "携手", "率团", "率", "走进", "走访",
+    "赴", "来自", "位于", "包括", "等", "该", "这", "这家", "一家", "多家", "各", "我", "我院", "本次", "此次",
+    "帮助", "捐赠", "举", "成立", "加入", "牵头", "组织", "邀请", "培训", "进修", "交流", "援建", "建设",
+}
+_ZH_MIN_LEN = 2
+_posseg_lock = threading.Lock()
+_posseg: object | None = None
+
+
+def set_zh_tokenizer(tokenizer: object) -> None:
+    """Use this jieba.Tokenizer (the entities pipeline's private one) for POS tags."""
+    global _posseg
+    import jieba.posseg
+
+    with _posseg_lock:
+        _posseg = jieba.posseg.POSTokenizer(tokenizer)
+
+
+def _zh_pos(text: str) -> list[tuple[str, str]]:
+    global _posseg
+    with _posseg_lock:
+        if _posseg is None:
+            import jieba
+            import jieba.posseg
+
+            _posseg = jieba.posseg.POSTokenizer(jieba.Tokenizer())
+        return [(w.word, w.flag) for w in _posseg.cut(text)]  # type: ignore[attr-defined]
+
+
+def zh_candidates(text: str) -> list[Candidate]:
+    out: list[Candidate] = []
+    for m in _ZH_SUFFIX.finditer(text):
+        run = _HAN_RUN.search(text, max(0, m.start() - 16), m.start())
+        if not run:
+            continue
+        window = run.group(0)
+        tokens = _zh_pos(window)
+        kept: list[tuple[str, str]] = []
+        for word, flag in reversed(tokens):
+            inner = _ZH_SUFFIX.fullmatch(word) and _ZH_TYPE.get(word) != "ORG"
+            if word in _ZH_STOP or flag not in _ZH_KEEP_FLAGS or inner:
+                break
+            kept.insert(0, (word, flag))
+        places = [i for i, (_, flag) in enumerate(kept) if flag in _ZH_PLACE_FLAGS]
+        if places:
+            kept = kept[places[0]:]
+        else:
+            kept = kept[-3:]
+        prefix = "".join(w for w, _ in kept)
+        if len(prefix) < _ZH_MIN_LEN:
+            continue
+        out.append((m.start() - len(prefix), m.end(), _ZH_TYPE[m.group(0)]))
+    return out
+
+
+# ---------------------------------------------------------------- de
+_DE_CAP = r"[A-ZÄÖÜ][\wäöüß.'’-]*"
+_DE_ADJ = r"(?:[A-ZÄÖÜa-zäöü][\wäöüß-]*(?:isch|ische|ischen|isches|ischer|liche|lichen|liches|licher)\s+)?"
+_DE_COMPOUND = re.compile(
+    rf"\b{_DE_ADJ}(?:[A-ZÄÖÜ][\wäöüß]*-)*[A-ZÄÖÜ][\wäöüß]*?(?:krankenhaus|Krankenhaus|klinikum|Klinikum|klinik|Klinik|"
+    rf"ministerium|Ministerium)(?:e?s)?\b"
+    rf"(?:\s+für\s+{_DE_CAP}(?:(?:,\s+|\s+und\s+){_DE_CAP}){{0,3}})?"
+)
+_DE_HEAD = re.compile(
+    rf"\b(?:Universitätsklinikums?|Universitätsklinik|Uniklinik|Klinikums?|Universität|Hochschule|Krankenhaus(?:es)?|"
+    rf"Klinik)"
+    rf"\s+(?:(?:rechts|links)\s+der\s+|der\s+|des\s+|für\s+)?{_DE_CAP}(?:\s+{_DE_CAP})?"
+)
+_DE_TYPE = [("ministerium", "GOV"), ("kranken", "HOSPITAL"), ("klinik", "HOSPITAL"), ("universität", "ORG"),
+            ("hochschule", "ORG")]
+
+
+def _de_type(s: str) -> str:
+    low = s.lower()
+    for key, typ in _DE_TYPE:
+        if key in low:
+            return typ
+    return "ORG"
+
+
+def de_candidates(text: str) -> list[Candidate]:
+    out: list[Candidate] = []
+    for pat in (_DE_COMPOUND, _DE_HEAD):
+        for m in pat.finditer(text):
+            start, end = m.start(), m.end()
+            surface = text[start:end].rstrip(".,;:")
+            end = start + len(surface)
+            out.append((start, end, _de_type(surface)))
+    return out
+
+
+# ---------------------------------------------------------------- en
+_EN_WORD = r"[A-Z][\w'’&-]*"
+_EN_LINK = r"(?:\s+(?:of|for|and|&|de|the)\s+|\s+)"
+_EN_OF_LINK = r"(?:\s+(?:of|for|de|the)\s+|\s+)"
+_EN_SUFFIX = re.compile(
+    rf"\b{_EN_WORD}(?:{_EN_LINK}{_EN_WORD}){{0,5}}?\s+"
+    r"(?:Hospital|Medical Center|Medical Centre|Medical University|University|Health Commission|Institute|Clinic|"
+    r"Department of Health|Health Department|Health Bureau|CDC)\b"
+    rf"(?:\s+of\s+{_EN_WORD}(?:\s+{_EN_WORD}){{0,4}})?"
+)
+_EN_OF = re.compile(
+    rf"\b(?:Ministry|Department|Bureau|Commission|Institute|University|Hospital|Academy)\s+of\s+{_EN_WORD}"
+    rf"(?:{_EN_OF_LINK}{_EN_WORD}){{0,4}}"
+)
+_EN_LEADING = re.compile(r"^(?:The|A|An|In|On|At|By|For|And|With|From|Both|Officials|Doctors)\s+")
+_EN_TYPE = [("hospital", "HOSPITAL"), ("medical center", "HOSPITAL"), ("medical centre", "HOSPITAL"),
+            ("clinic", "HOSPITAL"), ("ministry", "GOV"), ("department", "GOV"), ("commission", "GOV"),
+            ("bureau", "GOV"), ("institute", "AGENCY"), ("cdc", "AGENCY"), ("university", "ORG"),
+            ("academy", "ORG")]
+
+
+def en_candidates(text: str) -> list[Candidate]:
+    out: list[Candidate] = []
+    for pat in (_EN_SUFFIX, _EN_OF):
+        for m in pat.finditer(text):
+            start = m.start()
+            surface = m.group(0)
+            lead = _EN_LEADING.match(surface)
+            while lead:
+                start += lead.end()
+                surface = surface[lead.end():]
+                lead = _EN_LEADING.match(surface)
+            surface = surface.rstrip(".,;:'’")
+            if surface.endswith("'s") or surface.endswith("’s"):
+                surface = surface[:-2]
+            low = surface.lower()
+            typ = next((t for k, t in _EN_TYPE if k in low), "ORG")
+            out.append((start, start + len(surface), typ))
+    return out
+
+
+# ---------------------------------------------------------------- vi
+_VI_HEADS = [("Bệnh viện", "HOSPITAL"), ("BV", "HOSPITAL"), ("Sở Y tế", "GOV"), ("Bộ Y tế", "GOV"),
+             ("Trung tâm", "AGENCY"), ("Viện", "AGENCY"), ("Trường Đại học", "ORG"), ("Đại học", "ORG"),
+             ("Học viện", "ORG"), ("Cục", "GOV")]
+_VI_HEAD = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(h) for h, _ in _VI_HEADS) + r")(?!\w)")
+_VI_TYPE = dict(_VI_HEADS)
+_VI_SYLLABLE = re.compile(r"\s+([\w.]+)")
+_VI_STOP = {
+    "đã", "sẽ", "đang", "vừa", "và", "với", "cùng", "của", "tại", "ở", "là", "có", "được", "cho", "trong", "về",
+    "để", "từ", "đến", "năm", "ngày", "tháng", "này", "đó", "nhằm", "nhận", "tiếp", "tổ", "ký", "trao", "hỗ",
+    "phối", "triển", "cử", "gửi", "đón", "thăm", "làm", "các", "những", "một", "hai", "ba", "khi", "sau",
+    "trước", "theo", "thực", "chuyển", "đào", "tập", "hợp", "bàn", "giao", "tiến", "khám", "điều", "cũng",
+    "không", "đều", "như", "thì", "mà", "nên", "vì", "do", "bởi", "lúc", "rồi", "hơn", "nhất", "rất", "phát",
+    "biểu", "cho", "cấp", "ra", "vào", "lên", "xuống", "qua", "tiếp", "đoàn", "ông", "bà", "anh", "chị",
+    "đại", "diện", "lãnh", "đạo", "bác", "sĩ", "chuyên", "gia", "nhiều", "mới", "vẫn", "đây", "kia", "thuộc",
+    "chủ", "trì", "họp", "hội", "nghị", "ghi", "nhớ", "thỏa", "thuận", "tặng", "khai", "mạc",
+}
+_VI_ALLOWED_LOWER = {"tỉnh", "thành", "phố", "quận", "huyện", "số", "khoa", "trung", "ương", "quốc", "gia",
+                     "nhân", "dân", "y", "tế", "dược", "bệnh", "tật", "hữu", "nghị", "kiểm", "soát", "vệ", "sinh",
+                     "dịch", "tễ", "học", "nhi", "sản", "ung", "bướu", "phổi", "mắt", "da", "liễu", "tim",
+                     "truyền", "nhiễm", "cổ", "truyền", "đa", "xã", "thị"}
+
+
+def _vi_name_end(text: str, pos: int) -> int:
+    """End offset of the name that follows a head ending at ``pos`` (pos if none)."""
+    end = pos
+    last_cap_end = None
+    after_cap = 0
+    first = True
+    for _ in range(10):
+        m = _VI_SYLLABLE.match(text, end)
+        if not m:
+            break
+        syl = m.group(1).rstrip(".")
+        if not syl or not re.fullmatch(r"\w+", syl):
+            if syl in ("TP", "Tp") or re.fullmatch(r"TP\.\w+", m.group(1)):
+                pass
+            else:
+                break
+        cap = syl[:1].isupper() or syl[:1].isdigit()
+        if first and not cap:
+            break
+        if not cap and syl.lower() in _VI_STOP and syl.lower() not in _VI_ALLOWED_LOWER:
+            break
+        if cap or syl.lower() in _VI_ALLOWED_LOWER:
+            after_cap = 0
+        else:
+            after_cap += 1
+            if after_cap > 3:
+                break
+        end = m.start(1) + len(syl)
+        if cap:
+            last_cap_end = end
+        first = False
+        if m.group(1).endswith(".") and not m.group(1).startswith("TP"):
+            break
+    return end if last_cap_end is not None else pos
+
+
+def vi_candidates(text: str) -> list[Candidate]:
+    out: list[Candidate] = []
+    for m in _VI_HEAD.finditer(text):
+        end = _vi_name_end(text, m.end())
+        if end > m.end():
+            out.append((m.start(), end, _VI_TYPE[m.group(0)]))
+    return out
+
+
+RULES = {"zh": zh_candidates, "de": de_candidates, "en": en_candidates, "vi": vi_candidates}
+
+# Generic heads that name no particular organization.
+GENERIC_KEYS = {
+    "gesundheitsministerium", "ministerium", "krankenhaus", "klinikum", "klinik", "universitatsklinikum",
+    "aussenministerium", "ministry-of-health", "ministry-of-public-health", "department-of-health",
+    "ministry-of-foreign-affairs", "university-hospital", "医院", "大学", "卫健委", "省卫健委", "市卫健委",
+    "省疾控中心", "市疾控中心", "卫生部", "人民医院", "中医院", "附属医院",
+}
+
+
+def normalise_key(surface: str) -> str:
+    """Key under which spelling variants of one name collapse (``org:auto:<key>``)."""
+    s = unicodedata.normalize("NFKC", surface).replace("đ", "d").replace("Đ", "D")
+    s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)).casefold()
+    s = re.sub(r"^(?:the|die|der|das|den|dem|des)\s+", "", s)
+    s = re.sub(r"[’']s\b", "", s)
+    s = re.sub(r"(klinikum|ministerium|krankenhaus|institut)e?s\b", r"\1", s)  # German genitive
+    words = re.findall(r"\w+", s)
+    key = "-".join(words)
+    return re.sub(r"(?<=[\u4e00-\u9fff])-(?=[\u4e00-\u9fff])", "", key)
+
+
+def find_rule_orgs(text: str, lang: str) -> list[Candidate]:
+    """Rule candidates for ``lang`` (generic heads dropped), in text order."""
+    fn = RULES.get(lang)
+    if fn is None:
+        return []
+    found = [c for c in fn(text) if c[1] > c[0] and normalise_key(text[c[0]:c[1]]) not in GENERIC_KEYS]
+    return resolve_overlaps(found)
+
+
+def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
+    """Keep the longest of overlapping candidates (earliest on ties), in text order."""
+    kept: list[Candidate] = []
+    for cand in sorted(set(cands), key=lambda c: (-(c[1] - c[0]), c[0], c[2])):
+        if all(cand[1] <= k[0] or cand[0] >= k[1] for k in kept):
+            kept.append(cand)
+    return sorted(kept)

@@ -1,0 +1,227 @@
+"""Translation hook: original → English, offline models only.
+
+Translators are found, never downloaded, under ``settings.models_path``:
+
+- ``argos/<package>/`` — an unzipped Argos Translate package
+  (``metadata.json`` with ``from_code``/``to_code``, a CTranslate2 model in
+  ``model/`` and ``sentencepiece.model``). Install with
+  ``ARGOS_PACKAGES_DIR=<models_path>/argos argospm install …`` or unzip an
+  ``.argosmodel`` file there;
+- ``ct2/<src>-en/`` — a CTranslate2 model directory (``model.bin``) with its
+  SentencePiece model (``sentencepiece.model``, ``spm.model`` or
+  ``source.spm`` + ``target.spm`` as in converted OPUS-MT models).
+
+We do not import :mod:`argostranslate`: importing its ``settings`` creates
+directories under ``$HOME`` and freezes the package directory from the
+environment at import time, and its translate path splits sentences with
+stanza/minisbd, which fetch models over the network. Reading the package
+layout ourselves and driving ctranslate2 + sentencepiece directly keeps the
+run offline and lets us split sentences with :mod:`nlp.sentences`.
+
+Translator kinds form a small registry (:data:`TRANSLATOR_KINDS`): each kind
+discovers model references under the models path and loads one into an
+object with ``translate_sentences(list[str]) -> list[str]``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from coopwatch.records import LANGS
+from nlp.sentences import split_sentences
+
+TARGET = "en"
+MAX_SENTENCE_CHARS = 1000  # longer "sentences" (tables, lists) are cut, not fed whole
+BATCH = 16
+
+
+class Translator(Protocol):
+    def translate_sentences(self, sentences: list[str]) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    kind: str
+    src: str
+    tgt: str
+    path: Path
+    sp_source: Path
+    sp_target: Path
+    target_prefix: str = ""
+
+
+@dataclass(frozen=True)
+class TranslatorKind:
+    discover: Callable[[Path], list[ModelRef]]
+    load: Callable[[ModelRef], Translator]
+
+
+def _find_spm(folder: Path) -> tuple[Path, Path] | None:
+    for src_name, tgt_name in (("source.spm", "target.spm"),):
+        if (folder / src_name).is_file() and (folder / tgt_name).is_file():
+            return folder / src_name, folder / tgt_name
+    for name in ("sentencepiece.model", "spm.model", "source.spm"):
+        if (folder / name).is_file():
+            return folder / name, folder / name
+    models = sorted(folder.glob("*.model"))
+    return (models[0], models[0]) if models else None
+
+
+def _discover_ct2(models_path: Path) -> list[ModelRef]:
+    refs: list[ModelRef] = []
+    root = models_path / "ct2"
+    if not root.is_dir():
+        return refs
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        src, _, tgt = folder.name.partition("-")
+        spm = _find_spm(folder)
+        if src and tgt and (folder / "model.bin").is_file() and spm:
+            refs.append(ModelRef("ct2", src, tgt, folder, spm[0], spm[1]))
+    return refs
+
+
+def _discover_argos(models_path: Path) -> list[ModelRef]:
+    refs: list[ModelRef] = []
+    root = models_path / "argos"
+    if not root.is_dir():
+        return refs
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        try:
+            meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        model_dir = folder / "model"
+        spm = folder / "sentencepiece.model"
+        if meta.get("from_code") and meta.get("to_code") and (model_dir / "model.bin").is_file() and spm.is_file():
+            refs.append(ModelRef("argos", str(meta["from_code"]), str(meta["to_code"]), model_dir, spm, spm,
+                                 str(meta.get("target_prefix") or "")))
+    return refs
+
+
+class CT2Translator:
+    """SentencePiece → CTranslate2 → SentencePiece, batched, CPU."""
+
+    def __init__(self, ref: ModelRef) -> None:
+        import ctranslate2
+        import sentencepiece
+
+        self.ref = ref
+        self._model = ctranslate2.Translator(str(ref.path), device="cpu", inter_threads=1, intra_threads=2)
+        self._sp_src = sentencepiece.SentencePieceProcessor(model_file=str(ref.sp_source))
+        self._sp_tgt = (
+            self._sp_src
+            if ref.sp_target == ref.sp_source
+            else sentencepiece.SentencePieceProcessor(model_file=str(ref.sp_target))
+        )
+        self._lock = threading.Lock()
+
+    def translate_sentences(self, sentences: list[str]) -> list[str]:
+        out: list[str] = []
+        prefix = [self.ref.target_prefix] if self.ref.target_prefix else None
+        for i in range(0, len(sentences), BATCH):
+            chunk = [s[:MAX_SENTENCE_CHARS] for s in sentences[i : i + BATCH]]
+            tokens = [self._sp_src.encode(s, out_type=str) for s in chunk]
+            kw: dict[str, Any] = {"beam_size": 2, "max_decoding_length": 256}
+            if prefix:
+                kw["target_prefix"] = [prefix] * len(tokens)
+            with self._lock:
+                results = self._model.translate_batch(tokens, **kw)
+            for res in results:
+                hyp = res.hypotheses[0]
+                if prefix and hyp[:1] == prefix:
+                    hyp = hyp[1:]
+                out.append(self._sp_tgt.decode(hyp).strip())
+        return out
+
+
+TRANSLATOR_KINDS: dict[str, TranslatorKind] = {
+    "argos": TranslatorKind(_discover_argos, CT2Translator),
+    "ct2": TranslatorKind(_discover_ct2, CT2Translator),
+}
+_loaded: dict[tuple[str, Path], Translator] = {}
+_loaded_lock = threading.Lock()
+
+
+def register_kind(name: str, kind: TranslatorKind) -> None:
+    """Add (or replace) a translator kind; searched after the built-in ones."""
+    TRANSLATOR_KINDS[name] = kind
+
+
+def find_model(lang: str, models_path: Path) -> ModelRef | None:
+    """The first installed model translating ``lang`` → English, or None."""
+    for kind in TRANSLATOR_KINDS.values():
+        for ref in kind.discover(models_path):
+            if ref.src == lang and ref.tgt == TARGET:
+                return ref
+    return None
+
+
+def get_translator(lang: str, models_path: Path) -> Translator | None:
+    """A loaded translator for ``lang`` → English (cached), or None."""
+    ref = find_model(lang, models_path)
+    if ref is None:
+        return None
+    key = (ref.kind, ref.path)
+    with _loaded_lock:
+        if key not in _loaded:
+            _loaded[key] = TRANSLATOR_KINDS[ref.kind].load(ref)
+        return _loaded[key]
+
+
+def _translate_text(text: str, lang: str, translator: Translator) -> str:
+    sents = split_sentences(text, lang)
+    if not sents:
+        return ""
+    translated = translator.translate_sentences([s for _, _, s in sents])
+    parts: list[str] = []
+    prev_end = 0
+    for (start, end, _), en in zip(sents, translated):
+        gap = text[prev_end:start]
+        if parts:
+            parts.append("\n" * gap.count("\n") if "\n" in gap else " ")
+        parts.append(en)
+        prev_end = end
+    return "".join(parts)
+
+
+def translate(title: str, text: str, lang: str, settings: Any) -> tuple[str | None, str | None, str]:
+    """Translate an article into English.
+
+    Returns ``(title_en, text_en, status)`` where status is ``same-language``
+    (English already; nothing returned), ``done``, ``missing-model:<lang>-en``
+    (install a model under ``settings.models_path``) or ``failed:<reason>``.
+    """
+    if lang == TARGET:
+        return None, None, "same-language"
+    if lang not in LANGS:
+        return None, None, f"failed:unknown-language:{lang}"
+    try:
+        translator = get_translator(lang, Path(settings.models_path))
+    except Exception as exc:  # a broken model directory is the user's to fix; say which
+        return None, None, f"failed:load-model:{type(exc).__name__}: {str(exc)[:120]}"
+    if translator is None:
+        return None, None, f"missing-model:{lang}-{TARGET}"
+    try:
+        title_en = _translate_text(title, lang, translator) if title else ""
+        text_en = _translate_text(text, lang, translator) if text else ""
+    except Exception as exc:  # model runtime errors: record, do not crash the batch
+        return None, None, f"failed:{type(exc).__name__}: {str(exc)[:120]}"
+    return title_en, text_en, "done"
+
+
+def translate_sentence(sentence: str, lang: str, settings: Any) -> str | None:
+    """English for one evidence sentence, or None when no model is installed."""
+    if lang == TARGET or lang not in LANGS or not sentence:
+        return None
+    try:
+        translator = get_translator(lang, Path(settings.models_path))
+        if translator is None:
+            return None
+        return translator.translate_sentences([sentence])[0]
+    except Exception:  # evidence_en is optional; the article-level status records failures
+        return None
