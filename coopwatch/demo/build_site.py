@@ -72,6 +72,7 @@ footer a { color: #eee; }
 
 # --------------------------------------------------------------------------- en
 
+
 def _en_page(title: str, head_extra: str, crumbs: list[tuple[str, str]], main: str, aside: str) -> str:
     crumb_html = ' <span class="sep">&rsaquo;</span> '.join(
         f'<a href="{href}">{_e(label)}</a>' if href else f"<span>{_e(label)}</span>" for label, href in crumbs
@@ -154,20 +155,20 @@ def _en_page(title: str, head_extra: str, crumbs: list[tuple[str, str]], main: s
 def en_article(a: dict, pool: list[dict]) -> str:
     related, most_read = _sidebar_lists(a, pool)
     dt = _dt(a["published"])
-    head = f"""  <meta name="description" content="{_e(a['summary'])}">
+    head = f"""  <meta name="description" content="{_e(a["summary"])}">
   <meta property="og:type" content="article">
-  <meta property="og:title" content="{_e(a['title'])}">
-  <meta property="og:description" content="{_e(a['summary'])}">
+  <meta property="og:title" content="{_e(a["title"])}">
+  <meta property="og:description" content="{_e(a["summary"])}">
   <meta property="og:site_name" content="Asia Health Dispatch">
-  <meta property="article:published_time" content="{a['published']}">
-  <meta property="article:section" content="{_e(a['section'])}">
+  <meta property="article:published_time" content="{a["published"]}">
+  <meta property="article:section" content="{_e(a["section"])}">
 """
     body = "\n".join(f"          <p>{_e(p)}</p>" for p in a["paragraphs"])
     main = f"""      <article class="story">
-        <p class="kicker">{_e(a['section'])}</p>
-        <h1 class="headline">{_e(a['title'])}</h1>
-        <p class="standfirst">{_e(a['summary'])}</p>
-        <div class="dateline">Published <time datetime="{dt.isoformat()}">{_e(a['dateline'])}</time> &middot; <span class="byline">{_e(a['byline'])}</span></div>
+        <p class="kicker">{_e(a["section"])}</p>
+        <h1 class="headline">{_e(a["title"])}</h1>
+        <p class="standfirst">{_e(a["summary"])}</p>
+        <div class="dateline">Published <time datetime="{dt.isoformat()}">{_e(a["dateline"])}</time> &middot; <span class="byline">{_e(a["byline"])}</span></div>
         <div class="article-body">
 {body}
         </div>
@@ -191,7 +192,7 @@ def en_article(a: dict, pool: list[dict]) -> str:
 
 def en_index(articles: list[dict]) -> str:
     items = "\n".join(
-        f"""        <li class="teaser"><h2><a href="{a['path']}">{_e(a['title'])}</a></h2><p>{_e(a['summary'])}</p></li>"""
+        f"""        <li class="teaser"><h2><a href="{a["path"]}">{_e(a["title"])}</a></h2><p>{_e(a["summary"])}</p></li>"""
         for a in sorted(articles, key=lambda x: x["published"], reverse=True)
     )
     main = f"""      <h1>Latest news</h1>
@@ -206,6 +207,7 @@ def en_index(articles: list[dict]) -> str:
 
 
 # --------------------------------------------------------------------------- de
+
 
 def _de_page(title: str, head_extra: str, crumbs: list[tuple[str, str]], main: str, aside: str) -> str:
     crumb_html = " &gt; ".join(
@@ -272,9 +274,14 @@ def _de_page(title: str, head_extra: str, crumbs: list[tuple[str, str]], main: s
 
 def de_article(a: dict, pool: list[dict]) -> str:
     related, most_read = _sidebar_lists(a, pool)
-    ld: dict = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": a["title"],
-                "articleSection": a["section"], "author": {"@type": "Person", "name": a["byline"].removeprefix("Von ").removeprefix("von ")},
-                "publisher": {"@type": "Organization", "name": "Gesundheit Global"}}
+    ld: dict = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": a["title"],
+        "articleSection": a["section"],
+        "author": {"@type": "Person", "name": a["byline"].removeprefix("Von ").removeprefix("von ")},
+        "publisher": {"@type": "Organization", "name": "Gesundheit Global"},
+    }
     head = f'  <meta name="description" content="{_e(a["summary"])}">\n'
     if a["published"]:
         ld["datePublished"] = a["published"]
@@ -284,10 +291,10 @@ def de_article(a: dict, pool: list[dict]) -> str:
     body = "\n".join(f"        <p>{_e(p)}</p>" for p in a["paragraphs"])
     meta = f'<span class="datum">{_e(a["dateline"])}</span> &middot; ' if a["dateline"] else ""
     main = f"""      <div class="artikel">
-        <span class="dachzeile">{_e(a['section'])}</span>
-        <h1>{_e(a['title'])}</h1>
-        <p class="teaser"><strong>{_e(a['summary'])}</strong></p>
-        <div class="meta">{meta}<span class="autor">{_e(a['byline'])}</span></div>
+        <span class="dachzeile">{_e(a["section"])}</span>
+        <h1>{_e(a["title"])}</h1>
+        <p class="teaser"><strong>{_e(a["summary"])}</strong></p>
+        <div class="meta">{meta}<span class="autor">{_e(a["byline"])}</span></div>
         <div class="artikel-text">
 {body}
         </div>
@@ -311,7 +318,8 @@ def de_article(a: dict, pool: list[dict]) -> str:
 
 def de_index(articles: list[dict]) -> str:
     items = "\n".join(
-        f"""        <li><h2><a href="{a['path']}">{_e(a['title'])}</a></h2><p>{_e(a['summary'])}</p></li>""" for a in articles
+        f"""        <li><h2><a href="{a["path"]}">{_e(a["title"])}</a></h2><p>{_e(a["summary"])}</p></li>"""
+        for a in articles
     )
     main = f"""      <h1>Nachrichten</h1>
       <ul class="teaserliste">
@@ -334,6 +342,7 @@ def de_impressum() -> str:
 
 
 # --------------------------------------------------------------------------- vi
+
 
 def _vi_page(title: str, head_extra: str, crumbs: list[tuple[str, str]], main: str, aside: str) -> str:
     crumb_html = " / ".join(
@@ -388,21 +397,21 @@ def _vi_page(title: str, head_extra: str, crumbs: list[tuple[str, str]], main: s
 
 def vi_article(a: dict, pool: list[dict]) -> str:
     related, most_read = _sidebar_lists(a, pool)
-    head = f"""  <meta name="description" content="{_e(a['summary'])}">
+    head = f"""  <meta name="description" content="{_e(a["summary"])}">
   <meta property="og:type" content="article">
-  <meta property="og:title" content="{_e(a['title'])}">
-  <meta property="article:published_time" content="{a['published']}">
-  <meta itemprop="datePublished" content="{a['published']}">
+  <meta property="og:title" content="{_e(a["title"])}">
+  <meta property="article:published_time" content="{a["published"]}">
+  <meta itemprop="datePublished" content="{a["published"]}">
 """
     body = "\n".join(f"        <p>{_e(p)}</p>" for p in a["paragraphs"])
     main = f"""      <div class="detail" itemscope itemtype="https://schema.org/NewsArticle">
-        <h1 class="title-detail" itemprop="headline">{_e(a['title'])}</h1>
-        <div class="date-time">{_e(a['dateline'])}</div>
-        <h2 class="sapo">{_e(a['summary'])}</h2>
+        <h1 class="title-detail" itemprop="headline">{_e(a["title"])}</h1>
+        <div class="date-time">{_e(a["dateline"])}</div>
+        <h2 class="sapo">{_e(a["summary"])}</h2>
         <div class="detail-content" itemprop="articleBody">
 {body}
         </div>
-        <p class="author"><strong>{_e(a['byline'])}</strong></p>
+        <p class="author"><strong>{_e(a["byline"])}</strong></p>
       </div>"""
     aside = f"""      <div class="box-news">
         <h3>Tin liên quan</h3>
@@ -422,7 +431,7 @@ def vi_article(a: dict, pool: list[dict]) -> str:
 
 def vi_index(articles: list[dict]) -> str:
     items = "\n".join(
-        f"""        <li><h2><a href="{a['path']}">{_e(a['title'])}</a></h2><p>{_e(a['summary'])}</p></li>"""
+        f"""        <li><h2><a href="{a["path"]}">{_e(a["title"])}</a></h2><p>{_e(a["summary"])}</p></li>"""
         for a in sorted(articles, key=lambda x: x["published"], reverse=True)
     )
     main = f"""      <h1>Tin tức</h1>
@@ -435,8 +444,16 @@ def vi_index(articles: list[dict]) -> str:
 
 # --------------------------------------------------------------------------- zh
 
-def _zh_page(title: str, head_extra: str, position: list[tuple[str, str]], main: str, aside: str, gbk: bool,
-             charset_style: str = "http-equiv") -> str:
+
+def _zh_page(
+    title: str,
+    head_extra: str,
+    position: list[tuple[str, str]],
+    main: str,
+    aside: str,
+    gbk: bool,
+    charset_style: str = "http-equiv",
+) -> str:
     if not gbk:
         charset = '<meta charset="utf-8">'
     elif charset_style == "meta":
@@ -499,7 +516,7 @@ def zh_article(a: dict, pool: list[dict], gbk: bool) -> str:
     info = a.get("info_line") or f"发布时间：{a['dateline']}　来源：{a['source']}"
     body = "\n".join(f"          <p>　　{_e(p)}</p>" for p in a["paragraphs"])
     main = f"""      <div class="article">
-        <h1>{_e(a['title'])}</h1>
+        <h1>{_e(a["title"])}</h1>
         <div class="info">{_e(info)}　【字体：<a href="#">大</a> <a href="#">中</a> <a href="#">小</a>】　<a href="javascript:window.print()">打印</a></div>
         <div class="TRS_Editor">
 {body}
@@ -528,7 +545,7 @@ def zh_article(a: dict, pool: list[dict], gbk: bool) -> str:
 
 def zh_listing(items: list[dict], heading: str, pager: str, gbk: bool, position: list[tuple[str, str]]) -> str:
     lis = "\n".join(
-        f"""        <li><a href="{a['path']}" title="{_e(a['title'])}">{_e(a['title'])}</a><span class="date">{a['event_date'] or a['published'][:10]}</span><p>{_e(a['summary'])}</p></li>"""
+        f"""        <li><a href="{a["path"]}" title="{_e(a["title"])}">{_e(a["title"])}</a><span class="date">{a["event_date"] or a["published"][:10]}</span><p>{_e(a["summary"])}</p></li>"""
         for a in items
     )
     main = f"""      <div class="list-box">
@@ -546,17 +563,18 @@ def zh_listing(items: list[dict], heading: str, pager: str, gbk: bool, position:
 
 # --------------------------------------------------------------------------- feeds
 
+
 def rss_feed(articles: list[dict]) -> str:
     items = []
     newest = max(_dt(a["published"]) for a in articles)
     for a in sorted(articles, key=lambda x: x["published"], reverse=True):
         items.append(f"""    <item>
-      <title>{_e(a['title'])}</title>
-      <link>{BASE}{a['path']}</link>
-      <guid isPermaLink="true">{BASE}{a['path']}</guid>
-      <pubDate>{format_datetime(_dt(a['published']))}</pubDate>
-      <category>{_e(a['section'])}</category>
-      <description>{_e(a['summary'])}</description>
+      <title>{_e(a["title"])}</title>
+      <link>{BASE}{a["path"]}</link>
+      <guid isPermaLink="true">{BASE}{a["path"]}</guid>
+      <pubDate>{format_datetime(_dt(a["published"]))}</pubDate>
+      <category>{_e(a["section"])}</category>
+      <description>{_e(a["summary"])}</description>
     </item>""")
     body = "\n".join(items)
     return f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -586,13 +604,13 @@ def atom_feed(articles: list[dict]) -> str:
         published = f"\n    <published>{a['published']}</published>" if a["published"] else ""
         slug = a["path"].rsplit("/", 1)[-1].removesuffix(".html")
         entries.append(f"""  <entry>
-    <title>{_e(a['title'])}</title>
-    <link rel="alternate" type="text/html" href="{BASE}{a['path']}"/>
+    <title>{_e(a["title"])}</title>
+    <link rel="alternate" type="text/html" href="{BASE}{a["path"]}"/>
     <id>tag:gesundheit-global.example,2008:{slug}</id>{published}
     <updated>{updated}</updated>
-    <author><name>{_e(a['byline'].removeprefix('Von ').removeprefix('von '))}</name></author>
-    <category term="{_e(a['section'])}"/>
-    <summary>{_e(a['summary'])}</summary>
+    <author><name>{_e(a["byline"].removeprefix("Von ").removeprefix("von "))}</name></author>
+    <category term="{_e(a["section"])}"/>
+    <summary>{_e(a["summary"])}</summary>
   </entry>""")
     newest = max(a["published"] or DE_UNDATED_FEED_UPDATED for a in articles)
     body = "\n".join(entries)
@@ -622,18 +640,21 @@ def sitemap_index() -> str:
 
 
 def news_sitemap(articles: list[dict]) -> str:
-    urls = "\n".join(f"""  <url>
-    <loc>{BASE}{a['path']}</loc>
-    <lastmod>{a['published']}</lastmod>
+    urls = "\n".join(
+        f"""  <url>
+    <loc>{BASE}{a["path"]}</loc>
+    <lastmod>{a["published"]}</lastmod>
     <news:news>
       <news:publication>
         <news:name>Sức khỏe &amp; Hợp tác</news:name>
         <news:language>vi</news:language>
       </news:publication>
-      <news:publication_date>{a['published']}</news:publication_date>
-      <news:title>{_e(a['title'])}</news:title>
+      <news:publication_date>{a["published"]}</news:publication_date>
+      <news:title>{_e(a["title"])}</news:title>
     </news:news>
-  </url>""" for a in articles)
+  </url>"""
+        for a in articles
+    )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
         xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
@@ -679,6 +700,7 @@ def root_index() -> str:
 
 # --------------------------------------------------------------------------- build
 
+
 def build(out: Path = SITE_DIR) -> list[Path]:
     """Write the whole site into ``out`` (replacing it) and return the files written."""
     files: dict[str, bytes] = {}
@@ -713,22 +735,42 @@ def build(out: Path = SITE_DIR) -> list[Path]:
     page1 = [by_path["/zh/content/2024-09/19/content_1003.html"], by_path["/zh/content/2024-05/20/content_1002.html"]]
     page2 = [by_path["/zh/content/2023-11/06/content_1001.html"], by_path["/zh/content/2022-10/12/content_1004.html"]]
     pos = [("首页", "/zh/index.html"), ("国际合作", None)]
-    put("zh/index.html", zh_listing(
-        page1, "国际合作",
-        '<span>首页</span> <span>上一页</span> <span class="current">1</span> <a href="/zh/list_2.html">2</a> '
-        '<a href="/zh/list_2.html">下一页</a> <a href="/zh/list_2.html">尾页</a>　共2页',
-        gbk=False, position=pos))
-    put("zh/list_2.html", zh_listing(
-        page2, "国际合作",
-        '<a href="/zh/index.html">首页</a> <a href="/zh/index.html">上一页</a> <a href="/zh/index.html">1</a> '
-        '<span class="current">2</span> <span>下一页</span> <span>尾页</span>　共2页',
-        gbk=False, position=pos))
+    put(
+        "zh/index.html",
+        zh_listing(
+            page1,
+            "国际合作",
+            '<span>首页</span> <span>上一页</span> <span class="current">1</span> <a href="/zh/list_2.html">2</a> '
+            '<a href="/zh/list_2.html">下一页</a> <a href="/zh/list_2.html">尾页</a>　共2页',
+            gbk=False,
+            position=pos,
+        ),
+    )
+    put(
+        "zh/list_2.html",
+        zh_listing(
+            page2,
+            "国际合作",
+            '<a href="/zh/index.html">首页</a> <a href="/zh/index.html">上一页</a> <a href="/zh/index.html">1</a> '
+            '<span class="current">2</span> <span>下一页</span> <span>尾页</span>　共2页',
+            gbk=False,
+            position=pos,
+        ),
+    )
 
     for a in zh.GBK_ARTICLES:
         put(a["path"], zh_article(a, zh.GBK_ARTICLES, gbk=True), encoding="gbk")
-    put("zh-gbk/index.html", zh_listing(
-        zh.GBK_ARTICLES, "地方动态", '<span class="current">1</span>　共1页', gbk=True,
-        position=[("首页", "/zh/index.html"), ("地方动态", None)]), encoding="gbk")
+    put(
+        "zh-gbk/index.html",
+        zh_listing(
+            zh.GBK_ARTICLES,
+            "地方动态",
+            '<span class="current">1</span>　共1页',
+            gbk=True,
+            position=[("首页", "/zh/index.html"), ("地方动态", None)],
+        ),
+        encoding="gbk",
+    )
 
     if out.exists():
         shutil.rmtree(out)

@@ -28,6 +28,7 @@ import io
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 SITE_DIR: Path = Path(__file__).resolve().parent / "site"
 
@@ -38,7 +39,7 @@ _TEMPLATED_SUFFIXES = (".xml", ".txt")
 class DemoRequestHandler(http.server.SimpleHTTPRequestHandler):
     """Static files with the demo's content types and base-URL templating."""
 
-    extensions_map = {
+    extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".xml": "application/xml",
         ".html": "text/html; charset=utf-8",
@@ -47,7 +48,7 @@ class DemoRequestHandler(http.server.SimpleHTTPRequestHandler):
         ".css": "text/css; charset=utf-8",
     }
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args) -> None:
         pass
 
     def _relative(self, fs_path: str) -> str:
@@ -110,7 +111,9 @@ def serve_site(root: Path = SITE_DIR, host: str = "127.0.0.1", port: int = 0) ->
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m coopwatch.demo.server", description="Serve the coopwatch demo site.")
+    parser = argparse.ArgumentParser(
+        prog="python -m coopwatch.demo.server", description="Serve the coopwatch demo site."
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000, help="0 picks a free port (default 8000)")
     parser.add_argument("--root", type=Path, default=SITE_DIR, help="directory to serve (default: the demo site)")

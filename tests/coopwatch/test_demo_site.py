@@ -43,7 +43,7 @@ def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
 
 
 def decode(headers: dict[str, str], body: bytes) -> str:
-    m = re.search(r"charset=([\w-]+)", headers.get("content-type", ""), re.I)
+    m = re.search(r"charset=([\w-]+)", headers.get("content-type", ""), re.IGNORECASE)
     return body.decode(m.group(1) if m else "utf-8")
 
 
@@ -142,6 +142,7 @@ def all_articles(discovered) -> list[str]:
 
 # ------------------------------------------------------------------ feeds and sitemaps
 
+
 def test_rss_feed(base):
     status, headers, body = fetch(f"{base}/en/feed.xml")
     assert status == 200 and headers["content-type"].startswith("application/xml")
@@ -169,7 +170,7 @@ def test_sitemap_index_and_news_sitemap(base):
     status, _, body = fetch(f"{base}/sitemap.xml")
     assert status == 200
     root = ET.fromstring(body)
-    assert root.tag == "{%s}sitemapindex" % NS["sm"]
+    assert root.tag == f"{{{NS['sm']}}}sitemapindex"
     locs = [x.text.strip() for x in root.findall("sm:sitemap/sm:loc", NS)]
     assert locs == [f"{base}/sitemap-vi.xml"]
     status, headers, body = fetch(locs[0])
@@ -198,6 +199,7 @@ def test_no_placeholder_leaks(base):
 
 
 # ------------------------------------------------------------------ listing pages and articles
+
 
 def test_listing_pages_navigation(base):
     _, headers, body = fetch(f"{base}/zh/index.html")
@@ -281,18 +283,30 @@ def test_internal_links_resolve(base):
 
 # ------------------------------------------------------------------ registry, build, server
 
+
 def test_sources_yaml_matches_site(base, discovered):
     data = yaml.safe_load((DEMO_DIR / "sources.yaml").read_text(encoding="utf-8"))
     sources = {s["name"]: s for s in data["sources"]}
     assert set(sources) == {"demo-en", "demo-de", "demo-vi", "demo-zh"}
     kinds = {name: s["kind"] for name, s in sources.items()}
     assert kinds == {"demo-en": "rss", "demo-de": "rss", "demo-vi": "sitemap", "demo-zh": "listing"}
-    for name, s in sources.items():
+    for s in sources.values():
         assert set(s) >= {"lang", "kind", "start_urls", "allowed_domains", "article_patterns", "follow_patterns"}
         for start in s["start_urls"]:
             assert fetch(start.format(base=base))[0] == 200
         for url in discovered[s["lang"]]:
             assert any(re.search(p, url) for p in s["article_patterns"]), url
+        for page in (
+            "/index.html",
+            "/en/index.html",
+            "/de/index.html",
+            "/vi/index.html",
+            "/zh/index.html",
+            "/zh/list_2.html",
+            "/zh-gbk/index.html",
+            "/de/impressum.html",
+        ):
+            assert not any(re.search(p, base + page) for p in s["article_patterns"]), page
     follow = sources["demo-zh"]["follow_patterns"]
     assert any(re.search(p, f"{base}/zh/list_2.html") for p in follow)
     assert any(re.search(p, f"{base}/zh-gbk/index.html") for p in follow)
@@ -319,9 +333,8 @@ def test_server_missing_file_and_shutdown(tmp_path):
         host, port = urlsplit(url).hostname, urlsplit(url).port
     with pytest.raises(OSError):
         socket.create_connection((host, port), timeout=1).close()
-    with pytest.raises(FileNotFoundError):
-        with serve_site(tmp_path / "nope"):
-            pass
+    with pytest.raises(FileNotFoundError), serve_site(tmp_path / "nope"):
+        pass
 
 
 def test_site_dir_constant():
