@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from courlan import normalize_url
 from w3lib.url import canonicalize_url
 
 LANGS = ("zh", "en", "de", "vi")
@@ -32,11 +33,14 @@ EVENT_TYPES = (
 def canonical_url(url: str) -> str:
     """Normalise a URL so the same page always gets the same id.
 
-    w3lib sorts the query, drops the fragment and normalises percent-escapes;
-    we also drop a trailing slash on the path (``/a/`` and ``/a`` are one page
-    on every news CMS we target).
+    courlan strips tracking parameters (utm_*, fbclid…); w3lib sorts the query,
+    drops the fragment and normalises percent-escapes; we also drop a trailing
+    slash on the path (``/a/`` and ``/a`` are one page on every news CMS we target).
     """
-    parts = urlsplit(canonicalize_url(url.strip(), keep_fragments=False))
+    url = url.strip()
+    if url.startswith(("http://", "https://")):
+        url = normalize_url(url, strict=True)
+    parts = urlsplit(canonicalize_url(url, keep_fragments=False))
     path = parts.path.rstrip("/") or "/"
     return urlunsplit((parts.scheme, parts.netloc.lower(), path, parts.query, ""))
 

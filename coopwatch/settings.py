@@ -38,6 +38,7 @@ class Settings:
     sources_file: Path | None = None
     user_agent: str = "coopwatch/0.1 (+https://github.com/coopwatch/coopwatch; health-cooperation news monitor)"
     max_page_bytes: int = 5_000_000
+    download_timeout: float = 30.0
     index_irrelevant: bool = False
     relevance_threshold: float = 0.5
     models_dir: Path | None = None
@@ -71,6 +72,7 @@ HELP: dict[str, str] = {
     "sources_file": "Source registry YAML (default: crawlers/sources.yaml).",
     "user_agent": "User agent the crawler identifies itself with.",
     "max_page_bytes": "Pages larger than this are dropped with reason 'oversized'.",
+    "download_timeout": "Seconds before a page request is abandoned (reason 'timeout').",
     "index_irrelevant": "Also index articles flagged as not relevant.",
     "relevance_threshold": "Score from which an article counts as relevant.",
     "models_dir": "Where translation models are installed (default <data_dir>/models).",

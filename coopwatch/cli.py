@@ -1,0 +1,245 @@
+"""The ``coopwatch`` command line: a thin shell over the stage functions.
+
+Every command that prints results takes ``--json``; long work shows a rich
+progress bar on stderr; every user error ends with one clear line and a
+non-zero exit code (a failed stage exits 1).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from coopwatch import pipeline
+from coopwatch.errors import CoopwatchError, InputError
+from coopwatch.records import EVENT_TYPES, to_jsonable
+from coopwatch.settings import Settings, load_settings, with_overrides
+from coopwatch.store import Store, jsonable_row
+
+app = typer.Typer(help="Monitor health-cooperation news in Chinese, English, German and Vietnamese.", no_args_is_help=True)
+sources_app = typer.Typer(help="The source registry (crawlers/sources.yaml).", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+out = Console()
+err = Console(stderr=True)
+
+JsonOpt = typer.Option(False, "--json", help="Print machine-readable JSON.")
+
+
+class Ctx:
+    def __init__(self, data_dir: Optional[Path], config: Optional[Path], backend: Optional[str]):
+        self._args = (data_dir, config, backend)
+        self._settings: Settings | None = None
+        self._store: Store | None = None
+
+    @property
+    def explicit_data_dir(self) -> Optional[Path]:
+        return self._args[0]
+
+    def use_data_dir(self, path: Path) -> None:
+        self._settings = with_overrides(self.settings, data_dir=path)
+        self._store = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            data_dir, config, backend = self._args
+            self._settings = load_settings(data_dir=data_dir, config_file=config, backend=backend)
+        return self._settings
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.settings)
+        return self._store
+
+    def backend(self, **kw: Any) -> Any:
+        from indexer.registry import open_backend
+
+        return open_backend(with_overrides(self.settings, **kw))
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    data_dir: Optional[Path] = typer.Option(
+        None, "--data-dir", envvar="COOPWATCH_HOME", help="Data directory (default ~/.local/share/coopwatch)."
+    ),
+    config: Optional[Path] = typer.Option(None, "--config", help="Settings file (TOML)."),
+    backend: Optional[str] = typer.Option(None, "--backend", help="Search backend: sqlite | elasticsearch."),
+) -> None:
+    ctx.obj = Ctx(data_dir, config, backend)
+
+
+def emit(data: Any, as_json: bool, render: Any = None) -> None:
+    if as_json or render is None:
+        out.print_json(json.dumps(to_jsonable(data), ensure_ascii=False, default=str))
+    else:
+        render(data)
+
+
+def progress_bar(label: str) -> Progress:
+    return Progress(
+        TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
+    )
+
+
+def run_stage(label: str, fn: Any, **kw: Any) -> dict[str, Any]:
+    with progress_bar(label) as bar:
+        task = bar.add_task(label, total=None)
+        return fn(
+            progress=lambda n: bar.advance(task, n),
+            on_total=lambda t: bar.update(task, total=t),
+            **kw,
+        )
+
+
+def print_counts(title: str, counts: dict[str, Any]) -> None:
+    shown = {k: v for k, v in counts.items() if k not in ("errors", "ids", "sources") and v not in ({}, [])}
+    err.print(f"[bold]{title}[/]: " + ", ".join(f"{k}={v}" for k, v in shown.items()))
+    for e in counts.get("errors", [])[:5]:
+        err.print(f"  [red]error[/] {e}")
+
+
+# ------------------------------------------------------------------------ stages
+def _sources(ctx: Ctx, names: list[str] | None, group: str | None) -> tuple[list[Any], Path]:
+    from crawlers.sources import DEFAULT_SOURCES, load_sources, select_sources
+
+    path = ctx.settings.sources_file or DEFAULT_SOURCES
+    return select_sources(load_sources(path), names, group), path
+
+
+@app.command()
+def crawl(
+    ctx: typer.Context,
+    source: Optional[list[str]] = typer.Option(None, "--source", "-s", help="Source name (repeatable); default all enabled."),
+    group: Optional[str] = typer.Option(None, "--group", help="Only sources of this group."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Crawl sources into the store."""
+    c: Ctx = ctx.obj
+    sources, path = _sources(c, source, group)
+    err.print(f"crawling {len(sources)} source(s)…")
+    counts = pipeline.tracked(c.store, "crawl", lambda: pipeline.crawl(c.settings, sources, path))
+    emit(counts, as_json, lambda d: print_counts("crawl", d["totals"]))
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    items: list[str] = typer.Argument(..., help="Saved HTML files, directories of them, or page URLs."),
+    source: str = typer.Option("ingest", "--source", help="Source name recorded for these articles."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language hint (zh, en, de, vi)."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Store saved pages or single URLs without a crawl."""
+    c: Ctx = ctx.obj
+    if lang and lang not in ("zh", "en", "de", "vi"):
+        raise InputError(f"--lang must be one of zh, en, de, vi, not {lang!r}")
+    counts = pipeline.tracked(
+        c.store, "ingest", lambda: run_stage("ingest", _ingest_adapter(c, items, source, lang))
+    )
+    emit(counts, as_json, lambda d: print_counts("ingest", d))
+
+
+def _ingest_adapter(c: Ctx, items: list[str], source: str, lang: str | None) -> Any:
+    def fn(progress: Any, on_total: Any) -> dict[str, Any]:
+        return pipeline.ingest(c.store, c.settings, items, source=source, lang=lang, progress=progress)
+
+    return fn
+
+
+@app.command()
+def process(
+    ctx: typer.Context,
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most this many articles."),
+    force: bool = typer.Option(False, "--force", help="Re-analyse every article."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Run the NLP stage on new, changed or outdated articles."""
+    c: Ctx = ctx.obj
+    counts = pipeline.tracked(
+        c.store, "process", lambda: run_stage("process", pipeline.process, store=c.store, settings=c.settings, limit=limit, force=force)
+    )
+    emit(counts, as_json, lambda d: print_counts("process", d))
+    if counts.get("failed"):
+        raise typer.Exit(1)
+
+
+@app.command()
+def index(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
+    """Send processed articles to the search backend."""
+    c: Ctx = ctx.obj
+    backend = c.backend()
+    counts = pipeline.tracked(
+        c.store, "index", lambda: run_stage("index", pipeline.index, store=c.store, settings=c.settings, backend=backend)
+    )
+    emit(counts, as_json, lambda d: print_counts(f"index ({backend.name})", d))
+    if counts.get("failed"):
+        raise typer.Exit(1)
+
+
+@app.command()
+def run(
+    ctx: typer.Context,
+    source: Optional[list[str]] = typer.Option(None, "--source", "-s", help="Source name (repeatable)."),
+    group: Optional[str] = typer.Option(None, "--group", help="Only sources of this group."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Crawl, process and index in one go (what the nightly schedule runs)."""
+    c: Ctx = ctx.obj
+    sources, path = _sources(c, source, group)
+    backend = c.backend()
+    backend.check()
+    result: dict[str, Any] = {}
+    result["crawl"] = pipeline.tracked(c.store, "crawl", lambda: pipeline.crawl(c.settings, sources, path))
+    result["process"] = pipeline.tracked(
+        c.store, "process", lambda: run_stage("process", pipeline.process, store=c.store, settings=c.settings)
+    )
+    result["index"] = pipeline.tracked(
+        c.store, "index", lambda: run_stage("index", pipeline.index, store=c.store, settings=c.settings, backend=backend)
+    )
+
+    def render(d: dict[str, Any]) -> None:
+        print_counts("crawl", d["crawl"]["totals"])
+        print_counts("process", d["process"])
+        print_counts("index", d["index"])
+
+    emit(result, as_json, render)
+    if result["process"].get("failed") or result["index"].get("failed"):
+        raise typer.Exit(1)
+
+
+# ------------------------------------------------------------------------ queries
+from coopwatch import cli_query  # noqa: E402  (registers search, doc, entities, timeline, doctor, demo)
+
+cli_query.register(app, sources_app)
+
+
+def entrypoint() -> None:
+    try:
+        app(standalone_mode=False)
+    except CoopwatchError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("aborted")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors come through here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+

@@ -1,0 +1,255 @@
+"""CLI commands that read: search, doc, entities, timeline, sources, doctor, demo."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.table import Table
+
+from coopwatch.errors import InputError
+from coopwatch.records import EVENT_TYPES, LANGS
+from coopwatch.store import jsonable_row
+
+
+def _date(value: Optional[str], name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(f"{name} must be a date like 2024-01-31, not {value!r}") from exc
+
+
+def register(app: typer.Typer, sources_app: typer.Typer) -> None:
+    from coopwatch.cli import JsonOpt, emit, err, out
+
+    @app.command()
+    def search(
+        ctx: typer.Context,
+        query: str = typer.Argument("", help="Words in any of zh/en/de/vi; empty lists everything."),
+        lang: Optional[list[str]] = typer.Option(None, "--lang", help="Filter: language (repeatable)."),
+        source: Optional[list[str]] = typer.Option(None, "--source", help="Filter: source name."),
+        country: Optional[list[str]] = typer.Option(None, "--country", help="Filter: ISO country code, e.g. VN."),
+        entity: Optional[list[str]] = typer.Option(None, "--entity", help="Filter: entity id or name."),
+        event_type: Optional[list[str]] = typer.Option(None, "--event", help="Filter: event type."),
+        date_from: Optional[str] = typer.Option(None, "--from", help="Published on or after (YYYY-MM-DD)."),
+        date_to: Optional[str] = typer.Option(None, "--to", help="Published on or before (YYYY-MM-DD)."),
+        page: int = typer.Option(1, "--page", min=1),
+        per_page: int = typer.Option(10, "--per-page", min=1, max=100),
+        as_json: bool = JsonOpt,
+    ) -> None:
+        """Full-text search with filters and facets."""
+        from indexer.base import SearchQuery
+
+        c = ctx.obj
+        bad = [x for x in (lang or []) if x not in LANGS]
+        if bad:
+            raise InputError(f"unknown language(s) {bad}; use {', '.join(LANGS)}")
+        bad = [x for x in (event_type or []) if x not in EVENT_TYPES]
+        if bad:
+            raise InputError(f"unknown event type(s) {bad}; use {', '.join(EVENT_TYPES)}")
+        entity_ids: list[str] = []
+        for e in entity or []:
+            ids = c.store.resolve_entity(e)
+            if not ids:
+                raise InputError(f"no entity matches {e!r}; see `coopwatch entities`")
+            entity_ids += ids
+        q = SearchQuery(
+            text=query,
+            langs=lang or [],
+            sources=source or [],
+            countries=[x.upper() for x in country or []],
+            entities=entity_ids,
+            event_types=event_type or [],
+            date_from=_date(date_from, "--from"),
+            date_to=_date(date_to, "--to"),
+            page=page,
+            per_page=per_page,
+        )
+        res = c.backend().search(q)
+
+        def render(r: Any) -> None:
+            import re
+
+            out.print(f"[bold]{r.total}[/] hit(s) for [cyan]{query or '*'}[/] (page {r.page})")
+            for h in r.hits:
+                snippet = re.sub(r"</?mark>", "", h.snippet)
+                out.print(f"\n[bold]{h.title}[/]  [dim]{h.lang} · {h.source} · {(h.published_at or '')[:10]} · {h.id}[/]")
+                out.print(f"  {snippet[:220]}", highlight=False)
+                if h.title_en and h.lang != "en":
+                    out.print(f"  [dim]en: {h.title_en}[/]")
+            for field, values in r.facets.items():
+                if values:
+                    top = ", ".join(f"{k}:{v}" for k, v in list(values.items())[:8])
+                    out.print(f"[dim]{field}: {top}[/]")
+
+        emit(res, as_json, render)
+
+    @app.command()
+    def doc(ctx: typer.Context, key: str = typer.Argument(..., help="Article id (or prefix) or URL."), as_json: bool = JsonOpt) -> None:
+        """Show one article: original, translation, entities, events."""
+        c = ctx.obj
+        art = c.store.find_article(key)
+        if art is None:
+            raise InputError(f"no article {key!r} in the store")
+        an = c.store.get_analysis(art.id)
+        data = {"article": art, "analysis": an}
+
+        def render(d: Any) -> None:
+            a = d["article"]
+            out.print(f"[bold]{a.title}[/]\n[dim]{a.url}\n{a.source} · published {a.published_at} ({a.date_method}) · id {a.id}[/]")
+            out.print(a.text[:1500], highlight=False)
+            if an is None:
+                out.print("[yellow]not processed yet — run `coopwatch process`[/]")
+                return
+            out.print(f"\n[bold]language[/] {an.lang} ({an.lang_confidence:.2f}) · translation: {an.translation} · relevance {an.relevance:.2f} {an.relevance_reasons}")
+            if an.title_en and an.lang != "en":
+                out.print(f"[bold]English title[/] {an.title_en}")
+            out.print(f"[bold]countries[/] {', '.join(an.countries) or '-'}")
+            ents = sorted({(m.entity_id, m.name) for m in an.entities})
+            out.print("[bold]organizations[/] " + "; ".join(f"{n} ({i})" for i, n in ents))
+            for ev in an.events:
+                out.print(f"[bold]event[/] {ev.type} {ev.date or '?'} ({ev.precision}) {ev.participants} — {ev.evidence[:160]}", highlight=False)
+
+        emit(data, as_json, render)
+
+    @app.command()
+    def entities(
+        ctx: typer.Context,
+        limit: int = typer.Option(50, "--limit", min=1),
+        type_: Optional[str] = typer.Option(None, "--type", help="Only this entity type."),
+        as_json: bool = JsonOpt,
+    ) -> None:
+        """Canonical organizations with their aliases and mention counts."""
+        rows = ctx.obj.store.entity_table(limit, type_)
+
+        def render(rs: list[dict[str, Any]]) -> None:
+            t = Table("id", "name", "type", "articles", "mentions", "aliases")
+            for r in rs:
+                t.add_row(r["id"], r["name"], r["type"], str(r["articles"]), str(r["mentions"]), " | ".join(r["aliases"][:6]))
+            out.print(t)
+
+        emit(rows, as_json, render)
+
+    @app.command()
+    def timeline(
+        ctx: typer.Context,
+        entity: Optional[str] = typer.Argument(None, help="Entity id, name or alias (e.g. org:who, 世界卫生组织)."),
+        country: Optional[list[str]] = typer.Option(None, "--country", help="ISO code; two of them for a country pair."),
+        query: str = typer.Option("", "--query", "-q", help="Events of articles matching this search."),
+        interval: str = typer.Option("month", "--interval", help="year | month | day"),
+        fmt: str = typer.Option("json", "--format", "-f", help="csv | json | png"),
+        output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (default: print JSON/CSV)."),
+    ) -> None:
+        """Export an entity (or country-pair) timeline of cooperation events."""
+        from indexer import timeline as tl
+
+        c = ctx.obj
+        if fmt not in ("csv", "json", "png"):
+            raise InputError(f"--format must be csv, json or png, not {fmt!r}")
+        if interval not in ("year", "month", "day"):
+            raise InputError(f"--interval must be year, month or day, not {interval!r}")
+        if not entity and not country and not query:
+            raise InputError("give an entity, --country (twice for a pair) or --query")
+        entity_id = None
+        if entity:
+            ids = c.store.resolve_entity(entity)
+            if not ids:
+                raise InputError(f"no entity matches {entity!r}; see `coopwatch entities`")
+            entity_id = ids[0]
+        data = tl.timeline_rows(
+            c.backend(), entity=entity_id, countries=[x.upper() for x in country or []], query=query, interval=interval
+        )
+        if fmt == "png" and output is None:
+            raise InputError("--format png needs -o FILE.png")
+        if output is None:
+            import sys
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as tmp:
+                p = Path(tmp) / f"t.{fmt}"
+                (tl.write_csv if fmt == "csv" else tl.write_json)(data, p)
+                sys.stdout.write(p.read_text(encoding="utf-8"))
+            return
+        output.parent.mkdir(parents=True, exist_ok=True)
+        label = entity_id or "-".join(country or []) or query
+        if fmt == "png":
+            tl.write_png(data, output, title=f"Cooperation events: {label}")
+        else:
+            (tl.write_csv if fmt == "csv" else tl.write_json)(data, output)
+        err.print(f"wrote {output} ({len(data['events'])} events, {len(data['buckets'])} periods)")
+
+    @sources_app.command("list")
+    def sources_list(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
+        """List the configured sources."""
+        from crawlers.sources import DEFAULT_SOURCES, load_sources
+
+        srcs = load_sources(ctx.obj.settings.sources_file or DEFAULT_SOURCES)
+
+        def render(ss: list[Any]) -> None:
+            t = Table("name", "lang", "kind", "group", "enabled", "start")
+            for s in ss:
+                t.add_row(s.name, s.lang, s.kind, s.group, "yes" if s.enabled else "no", s.start_urls[0])
+            out.print(t)
+
+        emit([s.model_dump() for s in srcs] if as_json else srcs, as_json, render)
+
+    @sources_app.command("check")
+    def sources_check(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
+        """Validate the registry (exits 2 with every problem listed when invalid)."""
+        from crawlers.sources import DEFAULT_SOURCES, load_sources
+
+        path = ctx.obj.settings.sources_file or DEFAULT_SOURCES
+        srcs = load_sources(path)
+        by_lang: dict[str, int] = {}
+        for s in srcs:
+            by_lang[s.lang] = by_lang.get(s.lang, 0) + 1
+        emit({"file": str(path), "sources": len(srcs), "by_lang": by_lang, "ok": True}, as_json,
+             lambda d: out.print(f"{d['file']}: {d['sources']} valid source(s) {d['by_lang']}"))
+
+    @app.command()
+    def doctor(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
+        """Check the installation: store, backend, models, sources."""
+        from coopwatch.doctor import run_checks
+
+        checks = run_checks(ctx.obj)
+
+        def render(cs: list[dict[str, Any]]) -> None:
+            for ch in cs:
+                mark = {"ok": "[green]ok[/]", "warn": "[yellow]warn[/]", "fail": "[red]FAIL[/]"}[ch["status"]]
+                out.print(f"{mark:>18}  {ch['check']}: {ch['detail']}", highlight=False)
+
+        emit(checks, as_json, render)
+        if any(ch["status"] == "fail" for ch in checks):
+            raise typer.Exit(1)
+
+    @app.command()
+    def runs(ctx: typer.Context, limit: int = typer.Option(20, "--limit", min=1), as_json: bool = JsonOpt) -> None:
+        """Recent crawl/process/index runs with their counts."""
+        rows = [jsonable_row(r) for r in ctx.obj.store.list_runs(limit)]
+
+        def render(rs: list[dict[str, Any]]) -> None:
+            t = Table("id", "kind", "started", "ended", "status", "error")
+            for r in rs:
+                t.add_row(str(r["id"]), r["kind"], r["started_at"], r["ended_at"] or "", r["status"], (r["error"] or "")[:60])
+            out.print(t)
+
+        emit(rows, as_json, render)
+
+    @app.command()
+    def demo(
+        ctx: typer.Context,
+        keep_serving: bool = typer.Option(False, "--serve", help="Keep the demo site up after the run."),
+        as_json: bool = JsonOpt,
+    ) -> None:
+        """Serve the bundled multilingual demo site, run the whole pipeline on it, show results."""
+        from coopwatch.demo.run import run_demo
+
+        c = ctx.obj
+        if c.explicit_data_dir is None:  # keep demo articles out of the real monitoring store
+            c.use_data_dir(c.settings.data_dir / "demo")
+        result = run_demo(c, keep_serving=keep_serving)
+        emit(result, as_json, lambda d: None)

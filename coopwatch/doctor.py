@@ -1,0 +1,81 @@
+"""``coopwatch doctor``: check the installation and say what to fix."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import Any
+
+
+def _check(name: str, fn: Any) -> dict[str, str]:
+    try:
+        status, detail = fn()
+    except Exception as exc:  # every check reports, none stops the others
+        status, detail = "fail", f"{type(exc).__name__}: {exc}"
+    return {"check": name, "status": status, "detail": detail}
+
+
+def run_checks(ctx: Any) -> list[dict[str, str]]:
+    checks: list[dict[str, str]] = []
+
+    def settings() -> tuple[str, str]:
+        s = ctx.settings
+        return "ok", f"data dir {s.data_dir}, backend {s.backend}, timezone {s.timezone}"
+
+    def store() -> tuple[str, str]:
+        st = ctx.store
+        if not os.access(ctx.settings.data_dir, os.W_OK):
+            return "fail", f"{ctx.settings.data_dir} is not writable"
+        stats = st.stats()
+        return "ok", f"{stats['articles']} articles, {stats['analyses']} analysed, {stats['drops']} drops recorded"
+
+    def backend() -> tuple[str, str]:
+        b = ctx.backend()
+        b.check()
+        return "ok", f"{b.name}: {b.count()} documents"
+
+    def sources() -> tuple[str, str]:
+        from crawlers.sources import DEFAULT_SOURCES, load_sources
+
+        ss = load_sources(ctx.settings.sources_file or DEFAULT_SOURCES)
+        return "ok", f"{len(ss)} sources"
+
+    def extraction() -> tuple[str, str]:
+        for mod in ("trafilatura", "htmldate", "lxml_html_clean", "jieba", "langdetect", "dateparser"):
+            importlib.import_module(mod)
+        return "ok", "trafilatura, htmldate, lxml_html_clean, jieba, langdetect, dateparser import"
+
+    def spacy_models() -> tuple[str, str]:
+        import spacy
+
+        wanted = [p.split("=", 1)[1] for p in ctx.settings.spacy_models.split(",") if "=" in p]
+        missing = [m for m in wanted if not spacy.util.is_package(m)]
+        if missing:
+            return "warn", f"spaCy {spacy.__version__}; configured but not installed: {', '.join(missing)} (pip install them)"
+        return "ok", f"spaCy {spacy.__version__}; rule + gazetteer pipelines for zh/en/de/vi" + (
+            f"; trained: {', '.join(wanted)}" if wanted else ""
+        )
+
+    def translation() -> tuple[str, str]:
+        from nlp import translate
+
+        pairs = translate.installed_pairs(ctx.settings)
+        missing = [f"{s}-en" for s in ("zh", "de", "vi") if f"{s}-en" not in pairs]
+        if missing:
+            return "warn", (
+                f"installed: {', '.join(sorted(pairs)) or 'none'}; missing {', '.join(missing)} — articles get "
+                "translation=missing-model:xx-en (install with `coopwatch models install FILE.argosmodel`)"
+            )
+        return "ok", f"installed: {', '.join(sorted(pairs))}"
+
+    for name, fn in [
+        ("settings", settings),
+        ("store", store),
+        ("search backend", backend),
+        ("sources", sources),
+        ("extraction libraries", extraction),
+        ("spaCy", spacy_models),
+        ("translation models", translation),
+    ]:
+        checks.append(_check(name, fn))
+    return checks

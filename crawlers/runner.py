@@ -1,0 +1,164 @@
+"""Start a crawl of some sources in a child process and collect its counts.
+
+Twisted's reactor runs once per process, so the CLI, the scheduler and the
+tests all crawl through a child ``python -m crawlers.runner``; the parent reads
+the child's stats from a JSON file. Per-source politeness becomes each
+spider's ``custom_settings``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from coopwatch.errors import CoopwatchError
+from coopwatch.settings import Settings
+from crawlers.sources import Source, load_sources
+
+SPIDER_BY_KIND = {
+    "rss": "crawlers.spiders.rss.FeedSpider",
+    "sitemap": "crawlers.spiders.sitemap.NewsSitemapSpider",
+    "listing": "crawlers.spiders.listing.ListingSpider",
+}
+
+
+class CrawlFailed(CoopwatchError):
+    pass
+
+
+def run_crawl(
+    settings: Settings,
+    sources: list[Source],
+    sources_file: Path,
+    *,
+    jobdir: Path | None = None,
+    log_level: str = "WARNING",
+    timeout: float | None = None,
+) -> dict[str, Any]:
+    """Crawl ``sources`` (defined in ``sources_file``) into the store; return counts per source."""
+    if not sources:
+        return {"sources": {}, "totals": {}}
+    with tempfile.TemporaryDirectory(prefix="coopwatch-crawl-") as tmp:
+        stats_file = Path(tmp) / "stats.json"
+        cmd = [
+            sys.executable,
+            "-m",
+            "crawlers.runner",
+            "--data-dir",
+            str(settings.data_dir),
+            "--sources-file",
+            str(sources_file),
+            "--stats-out",
+            str(stats_file),
+            "--log-level",
+            log_level,
+            "--user-agent",
+            settings.user_agent,
+            "--max-bytes",
+            str(settings.max_page_bytes),
+            "--download-timeout",
+            str(settings.download_timeout),
+        ]
+        if jobdir:
+            cmd += ["--jobdir", str(jobdir)]
+        for s in sources:
+            cmd += ["--source", s.name]
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+        proc = subprocess.run(cmd, env=env, timeout=timeout, capture_output=True, text=True)
+        if proc.returncode != 0 or not stats_file.exists():
+            tail = (proc.stderr or proc.stdout or "").strip().splitlines()[-15:]
+            raise CrawlFailed(f"crawl process exited with {proc.returncode}:\n" + "\n".join(tail))
+        stats = json.loads(stats_file.read_text())
+    return summarise(stats)
+
+
+def summarise(per_source: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Keep the counts an operator reads: fetched pages, outcomes and drops by reason."""
+    out: dict[str, Any] = {"sources": {}, "totals": {}}
+    for name, st in per_source.items():
+        counts = {
+            "requests": st.get("downloader/request_count", 0),
+            "responses": st.get("downloader/response_count", 0),
+            "new": st.get("coopwatch/new", 0),
+            "updated": st.get("coopwatch/updated", 0),
+            "unchanged": st.get("coopwatch/unchanged", 0),
+            "finish_reason": st.get("finish_reason", "?"),
+        }
+        for key, val in st.items():
+            if key.startswith("dropped/"):
+                counts[key] = val
+        out["sources"][name] = counts
+        for key, val in counts.items():
+            if isinstance(val, int):
+                out["totals"][key] = out["totals"].get(key, 0) + val
+    return out
+
+
+def _spider_class(source: Source) -> type:
+    from scrapy.utils.misc import load_object
+
+    base = load_object(SPIDER_BY_KIND[source.kind])
+    custom = {
+        "CONCURRENT_REQUESTS_PER_DOMAIN": source.politeness.concurrency,
+        "DOWNLOAD_DELAY": source.politeness.download_delay,
+        "ROBOTSTXT_OBEY": source.politeness.obey_robots,
+    }
+    if source.politeness.download_delay == 0:
+        custom["AUTOTHROTTLE_ENABLED"] = False
+    return type(f"{base.__name__}_{source.name.replace('-', '_')}", (base,), {"custom_settings": custom})
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m crawlers.runner", description=__doc__)
+    ap.add_argument("--data-dir", required=True)
+    ap.add_argument("--sources-file", required=True)
+    ap.add_argument("--source", action="append", required=True)
+    ap.add_argument("--stats-out", required=True)
+    ap.add_argument("--jobdir")
+    ap.add_argument("--log-level", default="WARNING")
+    ap.add_argument("--user-agent")
+    ap.add_argument("--max-bytes", type=int, default=5_000_000)
+    ap.add_argument("--download-timeout", type=float, default=30.0)
+    args = ap.parse_args(argv)
+
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings as ScrapySettings
+
+    registry = {s.name: s for s in load_sources(args.sources_file)}
+    ss = ScrapySettings()
+    ss.setmodule("crawlers.settings", priority="project")
+    ss.set("COOPWATCH_DATA_DIR", args.data_dir)
+    ss.set("COOPWATCH_SOURCES_FILE", args.sources_file)
+    ss.set("COOPWATCH_MAX_PAGE_BYTES", args.max_bytes)
+    ss.set("DOWNLOAD_MAXSIZE", args.max_bytes)
+    ss.set("DOWNLOAD_WARNSIZE", 0)
+    ss.set("DOWNLOAD_TIMEOUT", args.download_timeout)
+    ss.set("LOG_LEVEL", args.log_level)
+    if args.user_agent:
+        ss.set("USER_AGENT", args.user_agent)
+    process = CrawlerProcess(ss, install_root_handler=True)
+    crawlers = {}
+    for name in args.source:
+        source = registry[name]
+        crawler = process.create_crawler(_spider_class(source))
+        if args.jobdir:
+            crawler.settings.frozen = False
+            crawler.settings.set("JOBDIR", str(Path(args.jobdir) / name), priority="cmdline")
+        process.crawl(crawler, source=name, sources_file=args.sources_file)
+        crawlers[name] = crawler
+    process.start()
+    stats = {n: {k: (v if isinstance(v, (int, float, str)) else str(v)) for k, v in c.stats.get_stats().items()} for n, c in crawlers.items()}
+    Path(args.stats_out).write_text(json.dumps(stats, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
