@@ -513,8 +513,14 @@ def zh_article(a: dict, pool: list[dict], gbk: bool) -> str:
     if a["published"]:
         head += f'  <meta name="pubdate" content="{a["published"]}">\n'
     head += f'  <meta name="ContentSource" content="{_e(a["source"])}">\n'
-    info = a.get("info_line") or f"发布时间：{a['dateline']}　来源：{a['source']}"
-    body = "\n".join(f"          <p>　　{_e(p)}</p>" for p in a["paragraphs"])
+    paragraphs = list(a["paragraphs"])
+    if a.get("dateline_in_body"):
+        # undated page: the date exists only as the first line of the body text
+        info = f"来源：{a['source']}"
+        paragraphs.insert(0, a["dateline_in_body"])
+    else:
+        info = a.get("info_line") or f"发布时间：{a['dateline']}　来源：{a['source']}"
+    body = "\n".join(f"          <p>　　{_e(p)}</p>" for p in paragraphs)
     main = f"""      <div class="article">
         <h1>{_e(a["title"])}</h1>
         <div class="info">{_e(info)}　【字体：<a href="#">大</a> <a href="#">中</a> <a href="#">小</a>】　<a href="javascript:window.print()">打印</a></div>

@@ -51,7 +51,6 @@ ARTICLES = [
         "title": "Deutsch-chinesisches Gesundheitsforum in Berlin: Zusammenarbeit bei Pandemievorsorge und Altenpflege",
         "summary": "Fachleute aus beiden L\u00e4ndern berieten \u00fcber Digitalisierung, Pandemievorsorge und die Versorgung einer alternden Bev\u00f6lkerung.",
         "published": None,  # no date metadata: only the visible dateline in the body
-        "dateline_in_body": "Berlin, 14. November 2023 \u2013",
         "dateline": None,
         "byline": "Von Sabine Krause",
         "section": "Internationales",

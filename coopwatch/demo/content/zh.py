@@ -2,7 +2,8 @@
 channel "地方动态" under /zh-gbk/, whose files are encoded in GBK.
 
 The Yunnan medical-team article (GBK) deliberately has NO date metadata: its date
-is only in the visible line "2023年03月15日 来源：云南省卫生健康委员会".
+is only in the visible first line of the body
+"2023年03月15日 来源：云南省卫生健康委员会".
 """
 
 ARTICLES = [
@@ -91,7 +92,7 @@ GBK_ARTICLES = [
         "summary": "22名队员将在老挝万象开展为期一年的医疗援助工作。",
         "published": None,  # no date metadata: only the visible line below the headline
         "dateline": None,
-        "info_line": "2023年03月15日 来源：云南省卫生健康委员会",
+        "dateline_in_body": "2023年03月15日 来源：云南省卫生健康委员会",
         "source": "云南省卫生健康委员会",
         "section": "援外医疗",
         "event": "medical_team",
