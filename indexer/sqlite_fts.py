@@ -291,7 +291,8 @@ class SqliteBackend(SearchBackend):
         match = fts_match(variants)
         if query.text.strip() and not match:
             # Only punctuation or operators: nothing searchable, so nothing matches.
-            return SearchResults(total=0, hits=[], facets={}, page=query.page, per_page=query.per_page)
+            empty = {f: {} for f in FACET_FIELDS} if query.facets else {}
+            return SearchResults(total=0, hits=[], facets=empty, page=query.page, per_page=query.per_page)
         sel, params = self._selection(
             match=match,
             langs=query.langs,
@@ -312,12 +313,15 @@ class SqliteBackend(SearchBackend):
                 f"ORDER BY {order}, d.docno LIMIT ? OFFSET ?",
                 [*params, query.per_page, (query.page - 1) * query.per_page],
             )
-            facets = self._facets(sel, params) if query.facets and total else {}
+            facets = self._facets(sel, params, bool(total)) if query.facets else {}
         hits = [self._hit(row, variants) for row in rows]
         return SearchResults(total=total, hits=hits, facets=facets, page=query.page, per_page=query.per_page)
 
-    def _facets(self, sel: str, params: list[Any]) -> dict[str, dict[str, int]]:
+    def _facets(self, sel: str, params: list[Any], any_hits: bool) -> dict[str, dict[str, int]]:
+        """Value counts per facet field over the whole filtered match set (not the page)."""
         out: dict[str, dict[str, int]] = {f: {} for f in FACET_FIELDS}
+        if not any_hits:
+            return out
         for column in ("lang", "source"):
             for row in self._read(
                 f"SELECT d.{column}, count(*) FROM ({sel}) s JOIN docs d ON d.docno = s.docno "

@@ -336,3 +336,11 @@ def test_bad_document_is_reported_not_fatal(backend: SearchBackend, corpus: dict
     assert report.indexed == [corpus["en"].id]
     assert list(report.failed.values()) == ["invalid document: document has no id"]
     assert backend.count() == 1
+
+
+def test_no_match_gives_empty_results_with_facet_fields(loaded: SearchBackend) -> None:
+    for text in ("zzzqqqxx", '" * ('):
+        res = search(loaded, text)
+        assert res.total == 0 and res.hits == []
+        assert set(res.facets) == {"lang", "source", "country", "entity", "event_type"}
+        assert not any(res.facets.values())
