@@ -74,7 +74,7 @@ def check_content_type(content_type: str | None) -> None:
         raise Dropped("not-html", f"content type {content_type}")
 
 
-def find_dateline(text: str, lang_hint: str | None = None) -> datetime | None:
+def find_dateline(text: str) -> datetime | None:
     head = text[:DATELINE_WINDOW]
     for pattern, lang in DATELINE_PATTERNS:
         m = pattern.search(head)
@@ -88,6 +88,27 @@ def find_dateline(text: str, lang_hint: str | None = None) -> datetime | None:
         if parsed:
             return parsed.replace(tzinfo=None)
     return None
+
+
+def headline_context(html: str, chars: int = DATELINE_WINDOW) -> str:
+    """Visible text right after the headline, where bylines and datelines sit."""
+    try:
+        tree = lxml_html.fromstring(html)
+    except (ValueError, lxml_html.etree.ParserError):
+        return ""
+    heads = tree.xpath("//h1")
+    if not heads:
+        return ""
+    parts: list[str] = []
+    size = 0
+    for t in heads[0].xpath("following::text()[not(ancestor::script) and not(ancestor::style)]"):
+        t = " ".join(str(t).split())
+        if t:
+            parts.append(t)
+            size += len(t)
+            if size >= chars:
+                break
+    return " ".join(parts)[:chars]
 
 
 def _title_fallback(html: str) -> str:
@@ -141,7 +162,7 @@ def extract(
     elif hint_date is not None:
         published, method = hint_date.replace(tzinfo=None), hint_method
     else:
-        found = find_dateline(text)
+        found = find_dateline(headline_context(html)) or find_dateline(text)
         if found:
             published, method = found, "dateline"
     return Extracted(title=title, text=text, published_at=published, date_method=method)
