@@ -291,7 +291,7 @@ class SqliteBackend(SearchBackend):
         match = fts_match(variants)
         if query.text.strip() and not match:
             # Only punctuation or operators: nothing searchable, so nothing matches.
-            empty = {f: {} for f in FACET_FIELDS} if query.facets else {}
+            empty: dict[str, dict[str, int]] = {f: {} for f in FACET_FIELDS} if query.facets else {}
             return SearchResults(total=0, hits=[], facets=empty, page=query.page, per_page=query.per_page)
         sel, params = self._selection(
             match=match,
