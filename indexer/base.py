@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from coopwatch.errors import CoopwatchError
 from coopwatch.records import IndexDoc
 
 INTERVALS = ("year", "month", "day")
@@ -77,7 +78,7 @@ class IndexReport:
     failed: dict[str, str] = field(default_factory=dict)  # id → reason
 
 
-class BackendError(RuntimeError):
+class BackendError(CoopwatchError):
     """The engine cannot be reached or refused a request (message says how to fix)."""
 
 

@@ -1,0 +1,5 @@
+"""``python -m coopwatch`` is the ``coopwatch`` command."""
+
+from coopwatch.cli import entrypoint
+
+entrypoint()

@@ -1,0 +1,57 @@
+"""`coopwatch ingest`: saved pages and single URLs, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from coopwatch.records import article_id
+from coopwatch.store import Store
+
+SAVED = Path(__file__).parents[1] / "fixtures" / "saved"
+
+
+def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "coopwatch", "--data-dir", str(data_dir), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_ingest_saved_file_uses_its_canonical_url(settings):
+    res = cli(settings.data_dir, "ingest", str(SAVED / "who-vietnam-telehealth.html"), "--json")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["new"] == 1
+    expected = article_id("https://www.who.int/vietnam/news/detail/12-03-2024-telehealth")
+    assert out["ids"] == [expected]
+    art = Store.open(settings).get_article(expected)
+    assert art.published_at.date().isoformat() == "2024-03-12"
+    assert "telehealth" in art.text
+    again = json.loads(cli(settings.data_dir, "ingest", str(SAVED / "who-vietnam-telehealth.html"), "--json").stdout)
+    assert again["unchanged"] == 1 and again["new"] == 0
+
+
+def test_ingest_directory_records_bad_files(settings):
+    res = cli(settings.data_dir, "ingest", str(SAVED), "--json")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["new"] == 1
+    assert out["dropped/binary"] == 1
+    assert Store.open(settings).drop_counts() == {"binary": 1}
+
+
+def test_ingest_url_from_local_server(settings, fixture_server):
+    res = cli(settings.data_dir, "ingest", f"{fixture_server}/a2.html", "--json")
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["new"] == 1
+
+
+def test_ingest_missing_path_is_a_clear_error(settings):
+    res = cli(settings.data_dir, "ingest", "/no/such/file.html")
+    assert res.returncode == 2
+    assert "neither a URL nor an existing file" in res.stderr
