@@ -1,0 +1,106 @@
+"""The NLP stage: Article → Analysis.
+
+``Analyzer(settings).analyze(article)`` runs, in order:
+
+1. language id over title + text (the source's ``lang_hint`` only breaks
+   ties or rescues very short texts);
+2. translation to English when a model is installed (otherwise the status
+   says which model is missing);
+3. organizations in title and text, and in the translations (fields
+   ``title_en``/``text_en``, English rules + gazetteer);
+4. countries (union over title and text);
+5. events in text and title (an event type the text lacks is taken from the
+   title), each evidence sentence translated when a model exists;
+6. topics and the relevance score.
+
+Everything is deterministic for a given input, settings and installed
+models. Bump :data:`NLP_VERSION` on any behaviour change: the store keys
+reprocessing on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from coopwatch.records import LANGS, Analysis, Article, EntityMention, Event
+from nlp import countries, entities, events, langid, relevance, translate
+from nlp.vocab import load_vocab
+
+NLP_VERSION = "nlp-1"
+
+
+def detect_topics(title: str, text: str, lang: str, mentions: list[EntityMention], evs: list[Event]) -> list[str]:
+    """Keyword topics plus the topics implied by event types, sorted."""
+    vocab = load_vocab()
+    body = f"{title}\n{text}"
+    found = {topic for topic, by_lang in vocab.topics.items() if (ts := by_lang.get(lang)) and ts.count(body)}
+    found |= {vocab.event_topics[e.type] for e in evs if e.type in vocab.event_topics}
+    if any(m.type == "ALLIANCE" and "hospital" in m.name.lower() for m in mentions):
+        found.add("hospital_alliance")
+    return sorted(found)
+
+
+class Analyzer:
+    """Runs every NLP step for articles; build once, reuse (pipelines are cached)."""
+
+    def __init__(self, settings: Any) -> None:
+        self.settings = settings
+
+    def _lang(self, article: Article) -> tuple[str, float]:
+        sample = f"{article.title}\n{article.text}"
+        return langid.detect(sample, hint=article.lang_hint)
+
+    def analyze(self, article: Article) -> Analysis:
+        lang, conf = self._lang(article)
+        work_lang = lang if lang in LANGS else (article.lang_hint if article.lang_hint in LANGS else "en")
+        title, text = article.title or "", article.text or ""
+
+        title_en, text_en, status = translate.translate(title, text, lang, self.settings)
+
+        mentions = entities.extract_entities(title, work_lang, "title", self.settings)
+        mentions += entities.extract_entities(text, work_lang, "text", self.settings)
+        if title_en:
+            mentions += entities.extract_entities(title_en, "en", "title_en", self.settings)
+        if text_en:
+            mentions += entities.extract_entities(text_en, "en", "text_en", self.settings)
+
+        found_countries = sorted(
+            set(countries.detect_countries(title, work_lang)) | set(countries.detect_countries(text, work_lang))
+        )
+
+        text_mentions = [m for m in mentions if m.field == "text"]
+        title_mentions = [m for m in mentions if m.field == "title"]
+        evs = events.extract_events(text, work_lang, article.published_at, text_mentions,
+                                    countries.detect_countries)
+        seen_types = {e.type for e in evs}
+        for ev in events.extract_events(title, work_lang, article.published_at, title_mentions,
+                                        countries.detect_countries):
+            if ev.type not in seen_types:
+                evs.append(ev)
+                seen_types.add(ev.type)
+        if status == "done":
+            evs = [replace(e, evidence_en=translate.translate_sentence(e.evidence, lang, self.settings))
+                   for e in evs]
+
+        original = [m for m in mentions if m.field in ("title", "text")]
+        rel, reasons = relevance.score(title, text, work_lang, original, evs)
+        return Analysis(
+            article_id=article.id,
+            lang=lang,
+            lang_confidence=conf,
+            title_en=title_en,
+            text_en=text_en,
+            translation=status,
+            entities=mentions,
+            events=evs,
+            countries=found_countries,
+            topics=detect_topics(title, text, work_lang, original, evs),
+            relevance=rel,
+            relevance_reasons=reasons,
+            nlp_version=NLP_VERSION,
+        )
+
+    def analyze_many(self, articles: list[Article]) -> list[Analysis]:
+        """Analyses in input order (one failure raises; callers record it per article)."""
+        return [self.analyze(a) for a in articles]
