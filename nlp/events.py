@@ -11,7 +11,8 @@ before conference_meeting …). The event gets:
 - participants: entity ids of the mentions lying inside the sentence;
 - countries: from the sentence (``countries_fn``) plus the home countries
   of gazetteer participants (国家卫健委 → CN);
-- location: the first known city/province named in the sentence.
+- location: the first known city/province named in the sentence outside
+  organization names (广西卫健委 is not a location).
 """
 
 from __future__ import annotations
@@ -42,6 +43,14 @@ def find_trigger(sentence: str, lang: str) -> tuple[str, str] | None:
 def _participant_countries(ids: list[str]) -> set[str]:
     gaz = load_gazetteer()
     return {org.country for i in ids if (org := gaz.get(i)) is not None and org.country}
+
+
+def _mask_mentions(sentence: str, offset: int, mentions: list[EntityMention]) -> str:
+    chars = list(sentence)
+    for m in mentions:
+        for i in range(max(m.start - offset, 0), min(m.end - offset, len(chars))):
+            chars[i] = " "
+    return "".join(chars)
 
 
 def extract_events(
@@ -76,7 +85,7 @@ def extract_events(
                 precision=precision,
                 participants=participants,
                 countries=sorted(set(countries_fn(sentence, lang)) | _participant_countries(participants)),
-                location=find_place(sentence),
+                location=find_place(_mask_mentions(sentence, start, mentions)),
                 evidence=sentence[:MAX_EVIDENCE],
                 trigger=trigger,
             )

@@ -96,7 +96,7 @@ def zh_candidates(text: str) -> list[Candidate]:
 
 
 # ---------------------------------------------------------------- de
-_DE_CAP = r"[A-ZÄÖÜ][\wäöüß.'’-]*"
+_DE_CAP = r"[A-ZÄÖÜ][\wäöüß'’-]*"
 _DE_ADJ = r"(?:[A-ZÄÖÜa-zäöü][\wäöüß-]*(?:isch|ische|ischen|isches|ischer|liche|lichen|liches|licher)\s+)?"
 _DE_COMPOUND = re.compile(
     rf"\b{_DE_ADJ}(?:[A-ZÄÖÜ][\wäöüß]*-)*[A-ZÄÖÜ][\wäöüß]*?(?:krankenhaus|Krankenhaus|klinikum|Klinikum|klinik|Klinik|"

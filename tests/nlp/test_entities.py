@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nlp.entities import extract_entities, get_pipeline
+from nlp.gazetteer import load_gazetteer
+from nlp.orgrules import normalise_key
+
+REQUIRED = [
+    "org:who", "org:who-wpro", "org:unicef", "org:asean", "org:nhc-cn", "org:moh-vn", "org:bmg-de", "org:moh-la",
+    "org:guangxi-hc", "org:yunnan-hc", "org:langson-doh", "org:charite", "org:bach-mai", "org:cho-ray",
+    "org:pumch", "org:wchsu", "org:giz", "org:cn-asean-hospital-alliance", "org:rki",
+]
+
+
+def _ids(text: str, lang: str) -> list[str]:
+    return [m.entity_id for m in extract_entities(text, lang)]
+
+
+def test_gazetteer_holds_required_entries() -> None:
+    gaz = load_gazetteer()
+    assert len(gaz.orgs) >= 40
+    for org_id in REQUIRED:
+        assert org_id in gaz.orgs, org_id
+    assert "Bộ Y tế Việt Nam" in gaz.orgs["org:moh-vn"].aliases["vi"]
+    assert "中国-东盟医院合作联盟" in gaz.orgs["org:cn-asean-hospital-alliance"].aliases["zh"]
+
+
+def test_gazetteer_rejects_clashing_alias(tmp_path: Path) -> None:
+    from coopwatch.errors import ConfigError
+
+    bad = tmp_path / "g.yaml"
+    bad.write_text(
+        "organizations:\n"
+        "  - {id: 'org:a', name: A, type: GOV, country: VN, aliases: {en: [Same Name]}}\n"
+        "  - {id: 'org:b', name: B, type: GOV, country: VN, aliases: {en: [same name]}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="already belongs to org:a"):
+        load_gazetteer(str(bad))
+
+
+def test_zh_gazetteer_and_rules() -> None:
+    text = "国家卫健委与越南卫生部在南宁签署备忘录，世卫组织代表出席。凭祥市人民医院与白梅医院开展远程会诊。"
+    ms = extract_entities(text, "zh", "text")
+    by_id = {m.entity_id: m for m in ms}
+    assert {"org:nhc-cn", "org:moh-vn", "org:who", "org:bach-mai"} <= set(by_id)
+    rule = by_id["org:auto:凭祥市人民医院"]
+    assert rule.matcher == "rule:zh" and rule.type == "HOSPITAL"
+    for m in ms:
+        assert text[m.start:m.end] == m.surface
+        assert m.field == "text"
+
+
+def test_zh_alliance_dash_variants() -> None:
+    assert _ids("中国—东盟医院合作联盟年会召开", "zh") == ["org:cn-asean-hospital-alliance"]
+    assert _ids("中国-东盟医院合作联盟年会召开", "zh") == ["org:cn-asean-hospital-alliance"]
+
+
+def test_gazetteer_wins_over_rules() -> None:
+    ms = extract_entities("代表团参观了北京协和医院和四川大学华西医院。", "zh")
+    assert [(m.entity_id, m.matcher) for m in ms] == [("org:pumch", "gazetteer"), ("org:wchsu", "gazetteer")]
+
+
+def test_de_case_and_compounds() -> None:
+    text = ("Die WHO-Generaldirektorin traf Vertreter des Bundesministeriums für Gesundheit (BMG), der Charité "
+            "und des Universitätsklinikums Heidelberg. Who knows what the bmg said.")
+    ms = extract_entities(text, "de")
+    ids = [m.entity_id for m in ms]
+    assert ids.count("org:who") == 1  # 'Who' is not the WHO
+    assert "org:bmg-de" in ids and "org:charite" in ids
+    assert "org:auto:universitatsklinikum-heidelberg" in ids
+    assert sum(1 for m in ms if m.surface == "BMG") == 1  # lower-case 'bmg' does not match
+
+
+def test_en_rules_and_case_sensitivity() -> None:
+    text = "Who invited the WHO? Doctors from Siriraj Hospital met the Ministry of Health of Lao PDR."
+    ms = extract_entities(text, "en")
+    ids = [m.entity_id for m in ms]
+    assert ids == ["org:who", "org:auto:siriraj-hospital", "org:moh-la"]
+
+
+def test_vi_gazetteer_punctuation_and_rules() -> None:
+    text = ("Lãnh đạo Bộ Y tế Việt Nam. Bệnh viện Chợ Rẫy và Bệnh viện Đa khoa tỉnh Cao Bằng đã ký kết thỏa thuận "
+            "với Sở Y tế Lạng Sơn.")
+    ms = extract_entities(text, "vi")
+    ids = [m.entity_id for m in ms]
+    assert ids == ["org:moh-vn", "org:cho-ray", "org:auto:benh-vien-da-khoa-tinh-cao-bang", "org:langson-doh"]
+
+
+def test_normalised_keys_collapse_variants() -> None:
+    assert normalise_key("Bệnh viện Đa khoa Tỉnh Lạng Sơn") == normalise_key("Benh vien Da khoa tinh Lang Son")
+    assert normalise_key("Universitätsklinikums Heidelberg") == normalise_key("Universitätsklinikum Heidelberg")
+    assert normalise_key("中国—东盟") == normalise_key("中国-东盟")
+
+
+def test_pipelines_are_cached_and_use_entity_ruler() -> None:
+    nlp = get_pipeline("de")
+    assert nlp is get_pipeline("de")
+    assert nlp.pipe_names == ["entity_ruler", "coopwatch_orgs"]
+    doc = nlp("Die Charité in Berlin.")
+    assert [(e.text, e.id_) for e in doc.ents] == [("Charité", "org:charite")]
+
+
+def test_missing_trained_model_is_skipped(settings) -> None:
+    from dataclasses import replace
+
+    s = replace(settings, spacy_models="en=no_such_spacy_package_xyz")
+    assert [m.entity_id for m in extract_entities("The WHO met.", "en", "text", s)] == ["org:who"]
+
+
+def test_empty_text() -> None:
+    assert extract_entities("", "zh") == []
