@@ -36,8 +36,18 @@ _ZH_YI_WORDS = set("所可予加难得用足借")
 
 # Short Vietnamese names used in pair forms (Việt - Trung).
 _VI_SHORT = {
-    "Việt": "VN", "Trung": "CN", "Đức": "DE", "Lào": "LA", "Nga": "RU", "Nhật": "JP",
-    "Pháp": "FR", "Mỹ": "US", "Hàn": "KR", "Thái": "TH", "Campuchia": "KH", "Anh": "GB",
+    "Việt": "VN",
+    "Trung": "CN",
+    "Đức": "DE",
+    "Lào": "LA",
+    "Nga": "RU",
+    "Nhật": "JP",
+    "Pháp": "FR",
+    "Mỹ": "US",
+    "Hàn": "KR",
+    "Thái": "TH",
+    "Campuchia": "KH",
+    "Anh": "GB",
 }
 _VI_SHORT_ALT = "|".join(sorted(map(re.escape, _VI_SHORT), key=len, reverse=True))
 _VI_PAIR = re.compile(rf"(?<!\w)(?:{_VI_SHORT_ALT})(?:\s*[-–—]\s*(?:{_VI_SHORT_ALT}))+(?!\w)")

@@ -18,10 +18,14 @@ from datetime import date, datetime
 
 Found = tuple[int, int, date, str]  # start, end, date, precision
 
-_EN_MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-              r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?")
-_DE_MONTHS = (r"(?:Januar|Jänner|Februar|März|Maerz|April|Mai|Juni|Juli|August|September|Oktober|November|"
-              r"Dezember|Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sept|Sep|Okt|Nov|Dez)\.?")
+_EN_MONTHS = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_DE_MONTHS = (
+    r"(?:Januar|Jänner|Februar|März|Maerz|April|Mai|Juni|Juli|August|September|Oktober|November|"
+    r"Dezember|Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sept|Sep|Okt|Nov|Dez)\.?"
+)
 
 
 def _mk(y: int, m: int, d: int = 1) -> date | None:
@@ -50,7 +54,7 @@ def _numeric(groups: str, precision: str, year_from_base: bool = False) -> Calla
 def _named(m: re.Match[str], base: datetime | None, lang: str) -> date | None:
     import dateparser
 
-    settings = {"PREFER_DAY_OF_MONTH": "first", "PREFER_DATES_FROM": "past"}
+    settings: dict[str, object] = {"PREFER_DAY_OF_MONTH": "first", "PREFER_DATES_FROM": "past"}
     if base is not None:
         settings["RELATIVE_BASE"] = base.replace(tzinfo=None)
     text = m.group(0).strip()
@@ -67,10 +71,17 @@ _ISO: list[Rule] = [
 ]
 _RULES: dict[str, list[Rule]] = {
     "zh": [
-        (re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"), "day", _numeric("ymd", "day")),
+        (
+            re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"),
+            "day",
+            _numeric("ymd", "day"),
+        ),
         (re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月"), "month", _numeric("ym", "month")),
-        (re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"), "day",
-         _numeric("md", "day", year_from_base=True)),
+        (
+            re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"),
+            "day",
+            _numeric("md", "day", year_from_base=True),
+        ),
         (re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)"), "year", _numeric("y", "year")),
     ],
     "en": [
@@ -89,12 +100,20 @@ _RULES: dict[str, list[Rule]] = {
         (re.compile(r"\b(?:im Jahr|seit|bis)\s+(?P<y>(?:19|20)\d{2})\b"), "year", _numeric("y", "year")),
     ],
     "vi": [
-        (re.compile(r"(?i:ngày)\s+(?P<d>\d{1,2})\s*(?:tháng\s*|/|-)\s*(?P<m>\d{1,2})\s*(?:năm\s*|/|-)\s*(?P<y>\d{4})"),
-         "day", _numeric("dmy", "day")),
+        (
+            re.compile(
+                r"(?i:ngày)\s+(?P<d>\d{1,2})\s*(?:tháng\s*|/|-)\s*(?P<m>\d{1,2})\s*(?:năm\s*|/|-)\s*(?P<y>\d{4})"
+            ),
+            "day",
+            _numeric("dmy", "day"),
+        ),
         (re.compile(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?!\d)"), "day", _numeric("dmy", "day")),
         (re.compile(r"(?i:tháng)\s+(?P<m>\d{1,2})\s*(?:năm\s*|/)\s*(?P<y>\d{4})"), "month", _numeric("my", "month")),
-        (re.compile(r"(?i:ngày)\s+(?P<d>\d{1,2})\s*(?:tháng\s*|/)\s*(?P<m>\d{1,2})(?!\s*(?:năm|/|-)\s*\d)(?!\d)"),
-         "day", _numeric("dm", "day", year_from_base=True)),
+        (
+            re.compile(r"(?i:ngày)\s+(?P<d>\d{1,2})\s*(?:tháng\s*|/)\s*(?P<m>\d{1,2})(?!\s*(?:năm|/|-)\s*\d)(?!\d)"),
+            "day",
+            _numeric("dm", "day", year_from_base=True),
+        ),
         (re.compile(r"(?i:năm)\s+(?P<y>(?:19|20)\d{2})(?!\d)"), "year", _numeric("y", "year")),
     ],
 }

@@ -88,9 +88,9 @@ def _alias_regex(gaz: Gazetteer) -> tuple[re.Pattern[str], dict[str, str]]:
     for alias, org_id in gaz.alias_table():
         lookup.setdefault(alias_key(alias), org_id)
         pat = re.escape(alias)
-        if any(c.isascii() and c.isalpha() for c in alias[:1] + alias[-1:]):
-            pat = rf"(?<![{_LATIN}0-9]){pat}(?![{_LATIN}0-9])"
-        elif any(c.isalpha() and ord(c) < 0x3000 for c in alias):
+        if any(c.isascii() and c.isalpha() for c in alias[:1] + alias[-1:]) or any(
+            c.isalpha() and ord(c) < 0x3000 for c in alias
+        ):
             pat = rf"(?<![{_LATIN}0-9]){pat}(?![{_LATIN}0-9])"
         parts.append(pat if is_case_sensitive(alias) else f"(?i:{pat})")
     return re.compile("|".join(parts)), lookup
@@ -125,8 +125,7 @@ class OrgComponent:
                 continue
             surface = doc.text[start:end]
             key = orgrules.normalise_key(surface)
-            matches.append(OrgMatch(start, end, f"org:auto:{key}", " ".join(surface.split()), typ,
-                                    f"rule:{self.lang}"))
+            matches.append(OrgMatch(start, end, f"org:auto:{key}", " ".join(surface.split()), typ, f"rule:{self.lang}"))
             taken.append((start, end))
         matches.sort(key=lambda m: (m.start, m.end))
         spans: list[Span] = []
@@ -161,7 +160,7 @@ def _blank(lang: str) -> Language:
         for alias, _ in load_gazetteer().alias_table():
             if re.search(r"[\u4e00-\u9fff]", alias) and " " not in alias:
                 private.add_word(alias, freq=50000, tag="nt")
-        nlp.tokenizer.jieba_seg = private  # type: ignore[attr-defined]
+        nlp.tokenizer.jieba_seg = private  # type: ignore[attr-defined,union-attr]
         orgrules.set_zh_tokenizer(private)
         return nlp
     if lang == "vi":
@@ -218,8 +217,10 @@ def _trained_pipeline(name: str) -> Language | None:
         if name not in _trained:
             nlp = None
             if spacy.util.is_package(name):
-                nlp = spacy.load(name, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler",
-                                                "morphologizer", "senter", "textcat"])
+                nlp = spacy.load(
+                    name,
+                    exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "morphologizer", "senter", "textcat"],
+                )
             _trained[name] = nlp
         return _trained[name]
 
@@ -257,7 +258,15 @@ def find_orgs(text: str, lang: str, settings: Any = None) -> list[OrgMatch]:
 def extract_entities(text: str, lang: str, field: str = "text", settings: Any = None) -> list[EntityMention]:
     """Organization mentions in ``text`` as records for ``field`` (title, text, title_en, text_en)."""
     return [
-        EntityMention(entity_id=m.entity_id, name=m.name, type=m.type, surface=text[m.start:m.end],
-                      start=m.start, end=m.end, field=field, matcher=m.matcher)
+        EntityMention(
+            entity_id=m.entity_id,
+            name=m.name,
+            type=m.type,
+            surface=text[m.start : m.end],
+            start=m.start,
+            end=m.end,
+            field=field,
+            matcher=m.matcher,
+        )
         for m in find_orgs(text, lang, settings)
     ]

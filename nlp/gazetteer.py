@@ -91,8 +91,7 @@ def _parse(raw: object, file: Path) -> Gazetteer:
             key = alias_key(alias)
             if owner.setdefault(key, org_id) != org_id:
                 raise ConfigError(
-                    f"{where}: alias {alias!r} of {org_id} already belongs to {owner[key]}; "
-                    "remove it from one of them"
+                    f"{where}: alias {alias!r} of {org_id} already belongs to {owner[key]}; remove it from one of them"
                 )
         orgs[org_id] = org
     return Gazetteer(orgs)

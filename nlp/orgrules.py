@@ -28,9 +28,20 @@ LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
 
 # ---------------------------------------------------------------- zh
 _ZH_SUFFIX_TYPES = [
-    ("疾病预防控制中心", "AGENCY"), ("卫生健康委员会", "GOV"), ("卫生健康局", "GOV"), ("疾控中心", "AGENCY"),
-    ("卫健委", "GOV"), ("卫生厅", "GOV"), ("卫生局", "GOV"), ("卫生部", "GOV"), ("医科大学", "ORG"),
-    ("医学院", "ORG"), ("研究院", "AGENCY"), ("研究所", "AGENCY"), ("医院", "HOSPITAL"), ("大学", "ORG"),
+    ("疾病预防控制中心", "AGENCY"),
+    ("卫生健康委员会", "GOV"),
+    ("卫生健康局", "GOV"),
+    ("疾控中心", "AGENCY"),
+    ("卫健委", "GOV"),
+    ("卫生厅", "GOV"),
+    ("卫生局", "GOV"),
+    ("卫生部", "GOV"),
+    ("医科大学", "ORG"),
+    ("医学院", "ORG"),
+    ("研究院", "AGENCY"),
+    ("研究所", "AGENCY"),
+    ("医院", "HOSPITAL"),
+    ("大学", "ORG"),
 ]
 _ZH_SUFFIX = re.compile("|".join(s for s, _ in _ZH_SUFFIX_TYPES))
 _ZH_TYPE = dict(_ZH_SUFFIX_TYPES)
@@ -38,11 +49,80 @@ _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+$")
 _ZH_KEEP_FLAGS = {"ns", "nr", "nrt", "nt", "nz", "n", "m", "b", "j", "an", "s", "x", "eng", "nrfg", "f", "a"}
 _ZH_PLACE_FLAGS = {"ns", "nr", "nrt", "nt", "nz", "j", "s", "nrfg"}
 _ZH_STOP = {
-    "代表团", "参观", "访问", "考察", "签署", "来到", "前往", "会见", "双方", "专家", "医生", "院长", "主任", "副院长",
-    "与", "和", "及", "同", "在", "由", "向", "对", "为", "是", "将", "把", "被", "从", "到", "了", "的", "其中",
-    "合作", "举行", "举办", "召开", "出席", "派出", "援助", "支持", "联合", "携手", "率团", "率", "走进", "走访",
-    "赴", "来自", "位于", "包括", "等", "该", "这", "这家", "一家", "多家", "各", "我", "我院", "本次", "此次",
-    "帮助", "捐赠", "举", "成立", "加入", "牵头", "组织", "邀请", "培训", "进修", "交流", "援建", "建设",
+    "代表团",
+    "参观",
+    "访问",
+    "考察",
+    "签署",
+    "来到",
+    "前往",
+    "会见",
+    "双方",
+    "专家",
+    "医生",
+    "院长",
+    "主任",
+    "副院长",
+    "与",
+    "和",
+    "及",
+    "同",
+    "在",
+    "由",
+    "向",
+    "对",
+    "为",
+    "是",
+    "将",
+    "把",
+    "被",
+    "从",
+    "到",
+    "了",
+    "的",
+    "其中",
+    "合作",
+    "举行",
+    "举办",
+    "召开",
+    "出席",
+    "派出",
+    "援助",
+    "支持",
+    "联合",
+    "携手",
+    "率团",
+    "率",
+    "走进",
+    "走访",
+    "赴",
+    "来自",
+    "位于",
+    "包括",
+    "等",
+    "该",
+    "这",
+    "这家",
+    "一家",
+    "多家",
+    "各",
+    "我",
+    "我院",
+    "本次",
+    "此次",
+    "帮助",
+    "捐赠",
+    "举",
+    "成立",
+    "加入",
+    "牵头",
+    "组织",
+    "邀请",
+    "培训",
+    "进修",
+    "交流",
+    "援建",
+    "建设",
 }
 _ZH_MIN_LEN = 2
 _posseg_lock = threading.Lock()
@@ -66,7 +146,7 @@ def _zh_pos(text: str) -> list[tuple[str, str]]:
             import jieba.posseg
 
             _posseg = jieba.posseg.POSTokenizer(jieba.Tokenizer())
-        return [(w.word, w.flag) for w in _posseg.cut(text)]  # type: ignore[attr-defined]
+        return [(w.word, w.flag) for w in _posseg.cut(text)]  # type: ignore[attr-defined,union-attr]
 
 
 def zh_candidates(text: str) -> list[Candidate]:
@@ -85,7 +165,7 @@ def zh_candidates(text: str) -> list[Candidate]:
             kept.insert(0, (word, flag))
         places = [i for i, (_, flag) in enumerate(kept) if flag in _ZH_PLACE_FLAGS]
         if places:
-            kept = kept[places[0]:]
+            kept = kept[places[0] :]
         else:
             kept = kept[-3:]
         prefix = "".join(w for w, _ in kept)
@@ -108,8 +188,13 @@ _DE_HEAD = re.compile(
     rf"Klinik)"
     rf"\s+(?:(?:rechts|links)\s+der\s+|der\s+|des\s+|für\s+)?{_DE_CAP}(?:\s+{_DE_CAP})?"
 )
-_DE_TYPE = [("ministerium", "GOV"), ("kranken", "HOSPITAL"), ("klinik", "HOSPITAL"), ("universität", "ORG"),
-            ("hochschule", "ORG")]
+_DE_TYPE = [
+    ("ministerium", "GOV"),
+    ("kranken", "HOSPITAL"),
+    ("klinik", "HOSPITAL"),
+    ("universität", "ORG"),
+    ("hochschule", "ORG"),
+]
 
 
 def _de_type(s: str) -> str:
@@ -146,10 +231,20 @@ _EN_OF = re.compile(
     rf"(?:{_EN_OF_LINK}{_EN_WORD}){{0,4}}"
 )
 _EN_LEADING = re.compile(r"^(?:The|A|An|In|On|At|By|For|And|With|From|Both|Officials|Doctors)\s+")
-_EN_TYPE = [("hospital", "HOSPITAL"), ("medical center", "HOSPITAL"), ("medical centre", "HOSPITAL"),
-            ("clinic", "HOSPITAL"), ("ministry", "GOV"), ("department", "GOV"), ("commission", "GOV"),
-            ("bureau", "GOV"), ("institute", "AGENCY"), ("cdc", "AGENCY"), ("university", "ORG"),
-            ("academy", "ORG")]
+_EN_TYPE = [
+    ("hospital", "HOSPITAL"),
+    ("medical center", "HOSPITAL"),
+    ("medical centre", "HOSPITAL"),
+    ("clinic", "HOSPITAL"),
+    ("ministry", "GOV"),
+    ("department", "GOV"),
+    ("commission", "GOV"),
+    ("bureau", "GOV"),
+    ("institute", "AGENCY"),
+    ("cdc", "AGENCY"),
+    ("university", "ORG"),
+    ("academy", "ORG"),
+]
 
 
 def en_candidates(text: str) -> list[Candidate]:
@@ -161,10 +256,10 @@ def en_candidates(text: str) -> list[Candidate]:
             lead = _EN_LEADING.match(surface)
             while lead:
                 start += lead.end()
-                surface = surface[lead.end():]
+                surface = surface[lead.end() :]
                 lead = _EN_LEADING.match(surface)
             surface = surface.rstrip(".,;:'’")
-            if surface.endswith("'s") or surface.endswith("’s"):
+            if surface.endswith(("'s", "’s")):
                 surface = surface[:-2]
             low = surface.lower()
             typ = next((t for k, t in _EN_TYPE if k in low), "ORG")
@@ -173,26 +268,178 @@ def en_candidates(text: str) -> list[Candidate]:
 
 
 # ---------------------------------------------------------------- vi
-_VI_HEADS = [("Bệnh viện", "HOSPITAL"), ("BV", "HOSPITAL"), ("Sở Y tế", "GOV"), ("Bộ Y tế", "GOV"),
-             ("Trung tâm", "AGENCY"), ("Viện", "AGENCY"), ("Trường Đại học", "ORG"), ("Đại học", "ORG"),
-             ("Học viện", "ORG"), ("Cục", "GOV")]
+_VI_HEADS = [
+    ("Bệnh viện", "HOSPITAL"),
+    ("BV", "HOSPITAL"),
+    ("Sở Y tế", "GOV"),
+    ("Bộ Y tế", "GOV"),
+    ("Trung tâm", "AGENCY"),
+    ("Viện", "AGENCY"),
+    ("Trường Đại học", "ORG"),
+    ("Đại học", "ORG"),
+    ("Học viện", "ORG"),
+    ("Cục", "GOV"),
+]
 _VI_HEAD = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(h) for h, _ in _VI_HEADS) + r")(?!\w)")
 _VI_TYPE = dict(_VI_HEADS)
 _VI_SYLLABLE = re.compile(r"\s+([\w.]+)")
 _VI_STOP = {
-    "đã", "sẽ", "đang", "vừa", "và", "với", "cùng", "của", "tại", "ở", "là", "có", "được", "cho", "trong", "về",
-    "để", "từ", "đến", "năm", "ngày", "tháng", "này", "đó", "nhằm", "nhận", "tiếp", "tổ", "ký", "trao", "hỗ",
-    "phối", "triển", "cử", "gửi", "đón", "thăm", "làm", "các", "những", "một", "hai", "ba", "khi", "sau",
-    "trước", "theo", "thực", "chuyển", "đào", "tập", "hợp", "bàn", "giao", "tiến", "khám", "điều", "cũng",
-    "không", "đều", "như", "thì", "mà", "nên", "vì", "do", "bởi", "lúc", "rồi", "hơn", "nhất", "rất", "phát",
-    "biểu", "cho", "cấp", "ra", "vào", "lên", "xuống", "qua", "tiếp", "đoàn", "ông", "bà", "anh", "chị",
-    "đại", "diện", "lãnh", "đạo", "bác", "sĩ", "chuyên", "gia", "nhiều", "mới", "vẫn", "đây", "kia", "thuộc",
-    "chủ", "trì", "họp", "hội", "nghị", "ghi", "nhớ", "thỏa", "thuận", "tặng", "khai", "mạc",
+    "đã",
+    "sẽ",
+    "đang",
+    "vừa",
+    "và",
+    "với",
+    "cùng",
+    "của",
+    "tại",
+    "ở",
+    "là",
+    "có",
+    "được",
+    "cho",
+    "trong",
+    "về",
+    "để",
+    "từ",
+    "đến",
+    "năm",
+    "ngày",
+    "tháng",
+    "này",
+    "đó",
+    "nhằm",
+    "nhận",
+    "tiếp",
+    "tổ",
+    "ký",
+    "trao",
+    "hỗ",
+    "phối",
+    "triển",
+    "cử",
+    "gửi",
+    "đón",
+    "thăm",
+    "làm",
+    "các",
+    "những",
+    "một",
+    "hai",
+    "ba",
+    "khi",
+    "sau",
+    "trước",
+    "theo",
+    "thực",
+    "chuyển",
+    "đào",
+    "tập",
+    "hợp",
+    "bàn",
+    "giao",
+    "tiến",
+    "khám",
+    "điều",
+    "cũng",
+    "không",
+    "đều",
+    "như",
+    "thì",
+    "mà",
+    "nên",
+    "vì",
+    "do",
+    "bởi",
+    "lúc",
+    "rồi",
+    "hơn",
+    "nhất",
+    "rất",
+    "phát",
+    "biểu",
+    "cấp",
+    "ra",
+    "vào",
+    "lên",
+    "xuống",
+    "qua",
+    "đoàn",
+    "ông",
+    "bà",
+    "anh",
+    "chị",
+    "đại",
+    "diện",
+    "lãnh",
+    "đạo",
+    "bác",
+    "sĩ",
+    "chuyên",
+    "gia",
+    "nhiều",
+    "mới",
+    "vẫn",
+    "đây",
+    "kia",
+    "thuộc",
+    "chủ",
+    "trì",
+    "họp",
+    "hội",
+    "nghị",
+    "ghi",
+    "nhớ",
+    "thỏa",
+    "thuận",
+    "tặng",
+    "khai",
+    "mạc",
 }
-_VI_ALLOWED_LOWER = {"tỉnh", "thành", "phố", "quận", "huyện", "số", "khoa", "trung", "ương", "quốc", "gia",
-                     "nhân", "dân", "y", "tế", "dược", "bệnh", "tật", "hữu", "nghị", "kiểm", "soát", "vệ", "sinh",
-                     "dịch", "tễ", "học", "nhi", "sản", "ung", "bướu", "phổi", "mắt", "da", "liễu", "tim",
-                     "truyền", "nhiễm", "cổ", "truyền", "đa", "xã", "thị"}
+_VI_ALLOWED_LOWER = {
+    "tỉnh",
+    "thành",
+    "phố",
+    "quận",
+    "huyện",
+    "số",
+    "khoa",
+    "trung",
+    "ương",
+    "quốc",
+    "gia",
+    "nhân",
+    "dân",
+    "y",
+    "tế",
+    "dược",
+    "bệnh",
+    "tật",
+    "hữu",
+    "nghị",
+    "kiểm",
+    "soát",
+    "vệ",
+    "sinh",
+    "dịch",
+    "tễ",
+    "học",
+    "nhi",
+    "sản",
+    "ung",
+    "bướu",
+    "phổi",
+    "mắt",
+    "da",
+    "liễu",
+    "tim",
+    "truyền",
+    "nhiễm",
+    "cổ",
+    "đa",
+    "xã",
+    "thị",
+}
 
 
 def _vi_name_end(text: str, pos: int) -> int:
@@ -244,10 +491,29 @@ RULES = {"zh": zh_candidates, "de": de_candidates, "en": en_candidates, "vi": vi
 
 # Generic heads that name no particular organization.
 GENERIC_KEYS = {
-    "gesundheitsministerium", "ministerium", "krankenhaus", "klinikum", "klinik", "universitatsklinikum",
-    "aussenministerium", "ministry-of-health", "ministry-of-public-health", "department-of-health",
-    "ministry-of-foreign-affairs", "university-hospital", "医院", "大学", "卫健委", "省卫健委", "市卫健委",
-    "省疾控中心", "市疾控中心", "卫生部", "人民医院", "中医院", "附属医院",
+    "gesundheitsministerium",
+    "ministerium",
+    "krankenhaus",
+    "klinikum",
+    "klinik",
+    "universitatsklinikum",
+    "aussenministerium",
+    "ministry-of-health",
+    "ministry-of-public-health",
+    "department-of-health",
+    "ministry-of-foreign-affairs",
+    "university-hospital",
+    "医院",
+    "大学",
+    "卫健委",
+    "省卫健委",
+    "市卫健委",
+    "省疾控中心",
+    "市疾控中心",
+    "卫生部",
+    "人民医院",
+    "中医院",
+    "附属医院",
 }
 
 
@@ -268,7 +534,7 @@ def find_rule_orgs(text: str, lang: str) -> list[Candidate]:
     fn = RULES.get(lang)
     if fn is None:
         return []
-    found = [c for c in fn(text) if c[1] > c[0] and normalise_key(text[c[0]:c[1]]) not in GENERIC_KEYS]
+    found = [c for c in fn(text) if c[1] > c[0] and normalise_key(text[c[0] : c[1]]) not in GENERIC_KEYS]
     return resolve_overlaps(found)
 
 

@@ -71,17 +71,16 @@ class Analyzer:
 
         text_mentions = [m for m in mentions if m.field == "text"]
         title_mentions = [m for m in mentions if m.field == "title"]
-        evs = events.extract_events(text, work_lang, article.published_at, text_mentions,
-                                    countries.detect_countries)
+        evs = events.extract_events(text, work_lang, article.published_at, text_mentions, countries.detect_countries)
         seen_types = {e.type for e in evs}
-        for ev in events.extract_events(title, work_lang, article.published_at, title_mentions,
-                                        countries.detect_countries):
+        for ev in events.extract_events(
+            title, work_lang, article.published_at, title_mentions, countries.detect_countries
+        ):
             if ev.type not in seen_types:
                 evs.append(ev)
                 seen_types.add(ev.type)
         if status == "done":
-            evs = [replace(e, evidence_en=translate.translate_sentence(e.evidence, lang, self.settings))
-                   for e in evs]
+            evs = [replace(e, evidence_en=translate.translate_sentence(e.evidence, lang, self.settings)) for e in evs]
 
         original = [m for m in mentions if m.field in ("title", "text")]
         rel, reasons = relevance.score(title, text, work_lang, original, evs)

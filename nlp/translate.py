@@ -98,8 +98,17 @@ def _discover_argos(models_path: Path) -> list[ModelRef]:
         model_dir = folder / "model"
         spm = folder / "sentencepiece.model"
         if meta.get("from_code") and meta.get("to_code") and (model_dir / "model.bin").is_file() and spm.is_file():
-            refs.append(ModelRef("argos", str(meta["from_code"]), str(meta["to_code"]), model_dir, spm, spm,
-                                 str(meta.get("target_prefix") or "")))
+            refs.append(
+                ModelRef(
+                    "argos",
+                    str(meta["from_code"]),
+                    str(meta["to_code"]),
+                    model_dir,
+                    spm,
+                    spm,
+                    str(meta.get("target_prefix") or ""),
+                )
+            )
     return refs
 
 
@@ -202,14 +211,14 @@ def translate(title: str, text: str, lang: str, settings: Any) -> tuple[str | No
         return None, None, f"failed:unknown-language:{lang}"
     try:
         translator = get_translator(lang, Path(settings.models_path))
-    except Exception as exc:  # a broken model directory is the user's to fix; say which
+    except Exception as exc:  # noqa: BLE001 — a broken model directory is the user's to fix; say which
         return None, None, f"failed:load-model:{type(exc).__name__}: {str(exc)[:120]}"
     if translator is None:
         return None, None, f"missing-model:{lang}-{TARGET}"
     try:
         title_en = _translate_text(title, lang, translator) if title else ""
         text_en = _translate_text(text, lang, translator) if text else ""
-    except Exception as exc:  # model runtime errors: record, do not crash the batch
+    except Exception as exc:  # noqa: BLE001 — model runtime errors: record, do not crash the batch
         return None, None, f"failed:{type(exc).__name__}: {str(exc)[:120]}"
     return title_en, text_en, "done"
 
@@ -223,5 +232,5 @@ def translate_sentence(sentence: str, lang: str, settings: Any) -> str | None:
         if translator is None:
             return None
         return translator.translate_sentences([sentence])[0]
-    except Exception:  # evidence_en is optional; the article-level status records failures
+    except Exception:  # noqa: BLE001 — evidence_en is optional; the article-level status records failures
         return None

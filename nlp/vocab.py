@@ -43,8 +43,8 @@ def compile_terms(terms: list[str], lang: str) -> TermSet:
         return TermSet(None)
     alts = "|".join(re.escape(t) for t in terms)
     if lang in ("zh", "de"):
-        return TermSet(re.compile(f"(?:{alts})", re.I))
-    return TermSet(re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.I))
+        return TermSet(re.compile(f"(?:{alts})", re.IGNORECASE))
+    return TermSet(re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE))
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,25 @@ from nlp.gazetteer import load_gazetteer
 from nlp.orgrules import normalise_key
 
 REQUIRED = [
-    "org:who", "org:who-wpro", "org:unicef", "org:asean", "org:nhc-cn", "org:moh-vn", "org:bmg-de", "org:moh-la",
-    "org:guangxi-hc", "org:yunnan-hc", "org:langson-doh", "org:charite", "org:bach-mai", "org:cho-ray",
-    "org:pumch", "org:wchsu", "org:giz", "org:cn-asean-hospital-alliance", "org:rki",
+    "org:who",
+    "org:who-wpro",
+    "org:unicef",
+    "org:asean",
+    "org:nhc-cn",
+    "org:moh-vn",
+    "org:bmg-de",
+    "org:moh-la",
+    "org:guangxi-hc",
+    "org:yunnan-hc",
+    "org:langson-doh",
+    "org:charite",
+    "org:bach-mai",
+    "org:cho-ray",
+    "org:pumch",
+    "org:wchsu",
+    "org:giz",
+    "org:cn-asean-hospital-alliance",
+    "org:rki",
 ]
 
 
@@ -50,7 +66,7 @@ def test_zh_gazetteer_and_rules() -> None:
     rule = by_id["org:auto:凭祥市人民医院"]
     assert rule.matcher == "rule:zh" and rule.type == "HOSPITAL"
     for m in ms:
-        assert text[m.start:m.end] == m.surface
+        assert text[m.start : m.end] == m.surface
         assert m.field == "text"
 
 
@@ -65,8 +81,10 @@ def test_gazetteer_wins_over_rules() -> None:
 
 
 def test_de_case_and_compounds() -> None:
-    text = ("Die WHO-Generaldirektorin traf Vertreter des Bundesministeriums für Gesundheit (BMG), der Charité "
-            "und des Universitätsklinikums Heidelberg. Who knows what the bmg said.")
+    text = (
+        "Die WHO-Generaldirektorin traf Vertreter des Bundesministeriums für Gesundheit (BMG), der Charité "
+        "und des Universitätsklinikums Heidelberg. Who knows what the bmg said."
+    )
     ms = extract_entities(text, "de")
     ids = [m.entity_id for m in ms]
     assert ids.count("org:who") == 1  # 'Who' is not the WHO
@@ -83,8 +101,10 @@ def test_en_rules_and_case_sensitivity() -> None:
 
 
 def test_vi_gazetteer_punctuation_and_rules() -> None:
-    text = ("Lãnh đạo Bộ Y tế Việt Nam. Bệnh viện Chợ Rẫy và Bệnh viện Đa khoa tỉnh Cao Bằng đã ký kết thỏa thuận "
-            "với Sở Y tế Lạng Sơn.")
+    text = (
+        "Lãnh đạo Bộ Y tế Việt Nam. Bệnh viện Chợ Rẫy và Bệnh viện Đa khoa tỉnh Cao Bằng đã ký kết thỏa thuận "
+        "với Sở Y tế Lạng Sơn."
+    )
     ms = extract_entities(text, "vi")
     ids = [m.entity_id for m in ms]
     assert ids == ["org:moh-vn", "org:cho-ray", "org:auto:benh-vien-da-khoa-tinh-cao-bang", "org:langson-doh"]

@@ -10,7 +10,10 @@ from nlp.langid import detect
     [
         ("国家卫生健康委员会与越南卫生部在南宁签署了卫生合作谅解备忘录。", "zh"),
         ("The World Health Organization and the Lao Ministry of Health signed a memorandum on malaria control.", "en"),
-        ("Das Bundesministerium für Gesundheit unterzeichnete ein Abkommen über die Ausbildung von Pflegekräften.", "de"),
+        (
+            "Das Bundesministerium für Gesundheit unterzeichnete ein Abkommen über die Ausbildung von Pflegekräften.",
+            "de",
+        ),
         ("Bộ Y tế Việt Nam và Bộ Y tế Lào đã ký kết biên bản ghi nhớ về hợp tác trong lĩnh vực y tế.", "vi"),
         # Vietnamese without many stacked marks still has ơ/ư/đ
         ("Đoàn công tác của Sở Y tế Lạng Sơn đến thăm Quảng Tây", "vi"),

@@ -36,8 +36,7 @@ def test_analyze_zh_without_models(analyzer: Analyzer) -> None:
 
 
 def test_english_is_same_language_and_title_entities(analyzer: Analyzer) -> None:
-    an = analyzer.analyze(_article("WHO praises Bach Mai Hospital", "The hospital trained 200 nurses.",
-                                   lang_hint="vi"))
+    an = analyzer.analyze(_article("WHO praises Bach Mai Hospital", "The hospital trained 200 nurses.", lang_hint="vi"))
     assert (an.lang, an.translation) == ("en", "same-language")
     assert [(m.entity_id, m.field) for m in an.entities] == [("org:who", "title"), ("org:bach-mai", "title")]
 
@@ -75,8 +74,10 @@ def test_pluggable_translator_kind_fills_translations(settings, tmp_path: Path) 
     translate.register_kind("fake", translate.TranslatorKind(discover, lambda ref: _UpperTranslator()))
     try:
         s = replace(settings, models_dir=models)
-        art = _article("Bộ Y tế Việt Nam ký kết hợp tác với WHO",
-                       "Ngày 7 tháng 9 năm 2022, Bộ Y tế Việt Nam và WHO đã ký kết thỏa thuận hợp tác y tế.")
+        art = _article(
+            "Bộ Y tế Việt Nam ký kết hợp tác với WHO",
+            "Ngày 7 tháng 9 năm 2022, Bộ Y tế Việt Nam và WHO đã ký kết thỏa thuận hợp tác y tế.",
+        )
         an = Analyzer(s).analyze(art)
         assert an.translation == "done"
         assert an.text_en and an.text_en.startswith("[en] WHO met")

@@ -19,12 +19,24 @@ def _score(title: str, text: str, lang: str) -> tuple[float, list[str]]:
 @pytest.mark.parametrize(
     ("title", "text", "lang"),
     [
-        ("Bayern signs striker", "Bayern Munich signed the striker on Monday after he passed a medical. "
-         "The agreement runs until 2028 and both clubs praised the cooperation.", "en"),
+        (
+            "Bayern signs striker",
+            (
+                "Bayern Munich signed the striker on Monday after he passed a medical. "
+                "The agreement runs until 2028 and both clubs praised the cooperation."
+            ),
+            "en",
+        ),
         ("Gold prices rise", "Gold prices rose 2% on Tuesday as the dollar weakened in international markets.", "en"),
         ("国际金价上涨", "周二国际金价上涨2%，两国贸易合作协议提振市场。", "zh"),
-        ("Bundesliga: Dortmund verpflichtet Stürmer", "Der Verein unterzeichnete am Montag einen Vertrag; "
-         "die Zusammenarbeit mit dem Partnerverein wird ausgebaut.", "de"),
+        (
+            "Bundesliga: Dortmund verpflichtet Stürmer",
+            (
+                "Der Verein unterzeichnete am Montag einen Vertrag; "
+                "die Zusammenarbeit mit dem Partnerverein wird ausgebaut."
+            ),
+            "de",
+        ),
         ("Giá vàng tăng mạnh", "Giá vàng trong nước hôm nay tăng mạnh, hai bên mua bán sôi động.", "vi"),
     ],
 )
@@ -36,14 +48,29 @@ def test_unrelated_articles_score_low(title: str, text: str, lang: str) -> None:
 @pytest.mark.parametrize(
     ("title", "text", "lang"),
     [
-        ("中越签署卫生合作备忘录", "国家卫健委与越南卫生部在南宁签署卫生合作备忘录，双方将加强传染病防控和医疗人员交流。", "zh"),
-        ("WHO and Lao Ministry of Health sign malaria agreement",
-         "The World Health Organization and the Ministry of Health of Lao PDR signed an agreement on malaria "
-         "control and training for hospital doctors.", "en"),
-        ("Charité und Bach-Mai-Krankenhaus kooperieren",
-         "Die Charité und das Bach-Mai-Krankenhaus unterzeichneten ein Abkommen zur Ausbildung von Ärzten.", "de"),
-        ("Bộ Y tế Việt Nam và Bộ Y tế Lào hợp tác",
-         "Bộ Y tế Việt Nam và Bộ Y tế Lào đã ký kết biên bản ghi nhớ hợp tác trong lĩnh vực y tế.", "vi"),
+        (
+            "中越签署卫生合作备忘录",
+            "国家卫健委与越南卫生部在南宁签署卫生合作备忘录，双方将加强传染病防控和医疗人员交流。",
+            "zh",
+        ),
+        (
+            "WHO and Lao Ministry of Health sign malaria agreement",
+            (
+                "The World Health Organization and the Ministry of Health of Lao PDR signed an agreement on malaria "
+                "control and training for hospital doctors."
+            ),
+            "en",
+        ),
+        (
+            "Charité und Bach-Mai-Krankenhaus kooperieren",
+            "Die Charité und das Bach-Mai-Krankenhaus unterzeichneten ein Abkommen zur Ausbildung von Ärzten.",
+            "de",
+        ),
+        (
+            "Bộ Y tế Việt Nam và Bộ Y tế Lào hợp tác",
+            "Bộ Y tế Việt Nam và Bộ Y tế Lào đã ký kết biên bản ghi nhớ hợp tác trong lĩnh vực y tế.",
+            "vi",
+        ),
     ],
 )
 def test_health_cooperation_scores_high(title: str, text: str, lang: str) -> None:

@@ -15,8 +15,10 @@ def test_offsets_point_into_source() -> None:
 
 
 def test_german_abbreviations_and_ordinal_dates_do_not_split() -> None:
-    text = ("Dr. Müller kam am 30. Juli 2020 nach Berlin. Dort traf er z. B. Vertreter der Station Nr. 4. "
-            "Die Ärzte flogen im Jahr 2023. Danach begann die Ausbildung.")
+    text = (
+        "Dr. Müller kam am 30. Juli 2020 nach Berlin. Dort traf er z. B. Vertreter der Station Nr. 4. "
+        "Die Ärzte flogen im Jahr 2023. Danach begann die Ausbildung."
+    )
     assert _texts(text, "de") == [
         "Dr. Müller kam am 30. Juli 2020 nach Berlin.",
         "Dort traf er z. B. Vertreter der Station Nr. 4.",
