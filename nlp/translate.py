@@ -26,12 +26,15 @@ object with ``translate_sentences(list[str]) -> list[str]``.
 from __future__ import annotations
 
 import json
+import shutil
 import threading
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from coopwatch.errors import InputError
 from coopwatch.records import LANGS
 from nlp.sentences import split_sentences
 
@@ -163,11 +166,52 @@ def register_kind(name: str, kind: TranslatorKind) -> None:
 
 def find_model(lang: str, models_path: Path) -> ModelRef | None:
     """The first installed model translating ``lang`` → English, or None."""
-    for kind in TRANSLATOR_KINDS.values():
-        for ref in kind.discover(models_path):
-            if ref.src == lang and ref.tgt == TARGET:
-                return ref
+    for ref in installed_models(models_path):
+        if ref.src == lang and ref.tgt == TARGET:
+            return ref
     return None
+
+
+def installed_models(models_path: Path) -> list[ModelRef]:
+    """Every model any registered kind finds under ``models_path``."""
+    return [ref for kind in TRANSLATOR_KINDS.values() for ref in kind.discover(models_path)]
+
+
+def installed_pairs(settings: Any) -> set[str]:
+    """Installed language pairs as ``"zh-en"`` strings."""
+    return {f"{ref.src}-{ref.tgt}" for ref in installed_models(Path(settings.models_path))}
+
+
+def install_argos_package(file: Path, settings: Any) -> ModelRef:
+    """Unzip an ``.argosmodel`` file into ``<models_path>/argos/`` (no network).
+
+    Raises :class:`InputError` when the file is not a usable package.
+    """
+    file = Path(file)
+    root = Path(settings.models_path) / "argos"
+    try:
+        with zipfile.ZipFile(file) as zf:
+            names = [n for n in zf.namelist() if n and not n.startswith("__MACOSX")]
+            tops = {n.split("/", 1)[0] for n in names}
+            if len(tops) != 1 or any(".." in Path(n).parts or Path(n).is_absolute() for n in names):
+                raise InputError(f"{file} is not an Argos package (expected one top-level folder)")
+            top = tops.pop()
+            if f"{top}/metadata.json" not in names:
+                raise InputError(f"{file} has no {top}/metadata.json; is it an .argosmodel file?")
+            target = root / top
+            if target.exists():
+                shutil.rmtree(target)
+            root.mkdir(parents=True, exist_ok=True)
+            zf.extractall(root, members=names)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise InputError(f"cannot install {file}: {exc}") from exc
+    refs = [r for r in _discover_argos(Path(settings.models_path)) if r.path.parent == target]
+    if not refs:
+        shutil.rmtree(target, ignore_errors=True)
+        raise InputError(f"{file} lacks model/model.bin or sentencepiece.model; it cannot be used offline")
+    with _loaded_lock:
+        _loaded.pop(("argos", refs[0].path), None)
+    return refs[0]
 
 
 def get_translator(lang: str, models_path: Path) -> Translator | None:

@@ -102,3 +102,27 @@ def test_broken_model_dir_is_reported_not_raised(settings, tmp_path: Path) -> No
     (bad / "sentencepiece.model").write_bytes(b"not a model")
     _, _, status = translate.translate("Titel", "Ein Satz.", "de", replace(settings, models_dir=tmp_path / "m"))
     assert status.startswith("failed:")
+
+
+def test_install_argos_package_and_installed_pairs(settings, tmp_path: Path) -> None:
+    import zipfile
+    from dataclasses import replace
+
+    import pytest
+
+    from coopwatch.errors import InputError
+
+    s = replace(settings, models_dir=tmp_path / "models")
+    assert translate.installed_pairs(s) == set()
+    pkg = tmp_path / "translate-vi_en.argosmodel"
+    with zipfile.ZipFile(pkg, "w") as zf:
+        zf.writestr("translate-vi_en/metadata.json", json.dumps({"from_code": "vi", "to_code": "en"}))
+        zf.writestr("translate-vi_en/model/model.bin", b"x")
+        zf.writestr("translate-vi_en/sentencepiece.model", b"x")
+    ref = translate.install_argos_package(pkg, s)
+    assert (ref.kind, ref.src, ref.tgt) == ("argos", "vi", "en")
+    assert translate.installed_pairs(s) == {"vi-en"}
+    bad = tmp_path / "bad.argosmodel"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(InputError, match="cannot install"):
+        translate.install_argos_package(bad, s)
