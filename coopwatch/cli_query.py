@@ -243,6 +243,7 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
     def demo(
         ctx: typer.Context,
         keep_serving: bool = typer.Option(False, "--serve", help="Keep the demo site up after the run."),
+        port: int = typer.Option(8765, "--port", min=0, max=65535, help="Loopback port for the demo site (0: any free one)."),
         as_json: bool = JsonOpt,
     ) -> None:
         """Serve the bundled multilingual demo site, run the whole pipeline on it, show results."""
@@ -251,5 +252,6 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
         c = ctx.obj
         if c.explicit_data_dir is None:  # keep demo articles out of the real monitoring store
             c.use_data_dir(c.settings.data_dir / "demo")
-        result = run_demo(c, keep_serving=keep_serving)
-        emit(result, as_json, lambda d: None)
+        result = run_demo(c, port=port, keep_serving=keep_serving, as_json=as_json)
+        if as_json:
+            emit(result, as_json)

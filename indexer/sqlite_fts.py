@@ -135,9 +135,6 @@ class SqliteBackend(SearchBackend):
         with self._lock:
             db = self._conn()
             try:
-                problems = [r[0] for r in db.execute("PRAGMA quick_check").fetchall()]
-                if problems != ["ok"]:
-                    raise BackendError(f"search index {self.path} is corrupt ({problems[0]}); {_hint(self.path)}")
                 db.execute("BEGIN IMMEDIATE")
                 db.execute(
                     "INSERT OR REPLACE INTO meta(key, value) VALUES ('checked_at', ?)",

@@ -26,7 +26,7 @@ from typing import Any
 from coopwatch.records import IndexDoc
 from indexer.tokenize import to_fts
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: facets is a rowid table (quick_check misreported WITHOUT ROWID NOT NULL)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (
@@ -59,7 +59,7 @@ CREATE TABLE IF NOT EXISTS facets (
     field TEXT NOT NULL,
     value TEXT NOT NULL,
     PRIMARY KEY (field, value, docno)
-) WITHOUT ROWID;
+);
 CREATE INDEX IF NOT EXISTS facets_doc ON facets(docno);
 CREATE TABLE IF NOT EXISTS events (
     docno INTEGER NOT NULL REFERENCES docs(docno) ON DELETE CASCADE,

@@ -43,8 +43,11 @@ def write_demo_sources(base: str, dest: Path) -> tuple[list[Any], Path]:
     return sources, dest
 
 
-def run_demo(ctx: Any, *, port: int = DEMO_PORT, keep_serving: bool = False) -> dict[str, Any]:
+def run_demo(ctx: Any, *, port: int = DEMO_PORT, keep_serving: bool = False, as_json: bool = False) -> dict[str, Any]:
     from coopwatch.cli import err, out, print_counts, run_stage
+
+    if as_json:  # stdout carries only the JSON document
+        out = err
     from indexer import timeline as tl
     from indexer.base import SearchQuery
     from indexer.registry import open_backend
@@ -80,7 +83,7 @@ def run_demo(ctx: Any, *, port: int = DEMO_PORT, keep_serving: bool = False) -> 
                                      "top": [h.title for h in res.hits]}
             out.print(f"\n[bold cyan]search[/] {q!r} [dim]({why})[/]: {res.total} hit(s) {dict(res.facets.get('lang', {}))}")
             for h in res.hits:
-                out.print(f"  [{h.lang}] {h.title}", highlight=False)
+                out.print(f"  \\[{h.lang}] {h.title}", highlight=False)
         exports = settings.data_dir / "exports"
         data = tl.timeline_rows(backend, entity=DEMO_ENTITY, interval="month")
         png, csv = exports / "timeline-charite.png", exports / "timeline-charite.csv"
