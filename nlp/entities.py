@@ -153,8 +153,11 @@ def _resolve(found: list[OrgMatch]) -> list[OrgMatch]:
 
 def _blank(lang: str) -> Language:
     if lang == "zh":
+        import logging
+
         import jieba
 
+        jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not for operators
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
         private = jieba.Tokenizer()
         for alias, _ in load_gazetteer().alias_table():
