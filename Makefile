@@ -18,6 +18,7 @@ demo: setup
 	$(BIN)/coopwatch demo
 
 test: setup
+	scripts/test-setup.sh
 	$(BIN)/pytest
 
 bench: setup

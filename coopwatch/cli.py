@@ -7,6 +7,7 @@ non-zero exit code (a failed stage exits 1).
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from datetime import date
@@ -218,10 +219,13 @@ def run(
         raise typer.Exit(1)
 
 
-# ------------------------------------------------------------------------ queries
-from coopwatch import cli_query  # noqa: E402  (registers search, doc, entities, timeline, doctor, demo)
-
-cli_query.register(app, sources_app)
+# ------------------------------------------------------------------------ more commands
+# Each module below defines ``register(app, sources_app)``; one line per module.
+COMMAND_MODULES = [
+    "coopwatch.cli_query",  # search, doc, entities, timeline, sources, doctor, runs, demo
+]
+for _mod in COMMAND_MODULES:
+    importlib.import_module(_mod).register(app, sources_app)
 
 
 def entrypoint() -> None:
