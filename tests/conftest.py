@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from coopwatch.settings import Settings, load_settings
+from cli_helpers import run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SITE = FIXTURES / "site"
@@ -80,3 +81,14 @@ def fixture_server() -> Iterator[str]:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return load_settings(data_dir=tmp_path / "data", env={})
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """The demo pipeline run once per session through the CLI: (data dir, its --json output)."""
+    import json
+
+    data = tmp_path_factory.mktemp("demo") / "data"
+    res = run_cli(data, "demo", "--port", "0", "--json")
+    assert res.returncode == 0, res.stderr[-3000:]
+    return data, json.loads(res.stdout)

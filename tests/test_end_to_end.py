@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-
-def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "coopwatch", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+from cli_helpers import run_cli as cli
 
 
-def test_demo_end_to_end_and_rerun_is_idempotent(tmp_path):
-    data = tmp_path / "data"
-    res = cli(data, "demo", "--port", "0", "--json")
-    assert res.returncode == 0, res.stderr[-3000:]
-    out = json.loads(res.stdout)
+def test_demo_end_to_end(demo_run):
+    data, out = demo_run
     assert out["crawl"]["totals"]["new"] == 24
     assert out["process"]["processed"] == 24 and out["process"]["failed"] == 0
     # the four negatives (football, weather, gold price, metro) are kept but not indexed
@@ -33,9 +21,6 @@ def test_demo_end_to_end_and_rerun_is_idempotent(tmp_path):
     assert langs_hit == {"zh", "en", "de", "vi"}
     assert Path(out["timeline"]["png"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert out["timeline"]["events"] >= 3
-
-    # a second run on a fresh port finds the same pages under new URLs: new ids…
-    # so rerun against the same data dir with the same fixed port instead
     again = cli(data, "search", "Charité", "--json")
     assert again.returncode == 0, again.stderr
     hits = json.loads(again.stdout)

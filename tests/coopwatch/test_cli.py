@@ -1,0 +1,85 @@
+"""The read-side CLI on the demo data: doc, entities, timeline exports, doctor, clear errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from cli_helpers import run_cli
+
+
+def test_doc_shows_original_analysis_and_events(demo_run):
+    data, _ = demo_run
+    hits = json.loads(run_cli(data, "search", "夏里特", "--json").stdout)["hits"]
+    assert hits, "the zh Charité story is searchable by its Chinese name"
+    res = run_cli(data, "doc", hits[0]["id"][:8], "--json")
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert doc["article"]["title"] == hits[0]["title"]
+    an = doc["analysis"]
+    assert an["lang"] == "zh"
+    assert an["translation"] in ("missing-model:zh-en", "done")
+    assert "org:charite" in {m["entity_id"] for m in an["entities"]}
+    assert any(ev["evidence"] for ev in an["events"])
+
+
+def test_entities_lists_canonical_ids_across_languages(demo_run):
+    data, _ = demo_run
+    rows = json.loads(run_cli(data, "entities", "--json").stdout)
+    charite = next(r for r in rows if r["id"] == "org:charite")
+    aliases = set(charite["aliases"])
+    assert {"Charité", "柏林夏里特医院"} <= aliases  # one id for every spelling
+    assert charite["articles"] >= 4
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "png"])
+def test_timeline_exports(demo_run, tmp_path, fmt):
+    data, _ = demo_run
+    out = tmp_path / f"t.{fmt}"
+    res = run_cli(data, "timeline", "柏林夏里特医院", "-f", fmt, "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    if fmt == "csv":
+        rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+        assert rows and all("org:charite" in r["participants"] for r in rows)
+        assert {r["lang"] for r in rows} >= {"de", "vi"}
+    elif fmt == "json":
+        d = json.loads(out.read_text())
+        assert d["buckets"] and d["events"]
+    else:
+        assert out.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_country_pair_timeline(demo_run):
+    data, _ = demo_run
+    res = run_cli(data, "timeline", "--country", "CN", "--country", "VN", "-f", "json")
+    assert res.returncode == 0, res.stderr
+    events = json.loads(res.stdout)["events"]
+    assert events and all({"CN", "VN"} <= set(e["countries"]) for e in events)
+
+
+def test_doctor_reports_each_check(demo_run):
+    data, _ = demo_run
+    res = run_cli(data, "doctor", "--json")
+    assert res.returncode == 0, res.stderr
+    checks = {c["check"]: c["status"] for c in json.loads(res.stdout)}
+    assert checks["store"] == "ok" and checks["search backend"] == "ok"
+    assert checks["translation models"] in ("ok", "warn")
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["search", "x", "--lang", "fr"], "unknown language"),
+        (["search", "x", "--from", "yesterday"], "must be a date"),
+        (["search", "x", "--event", "party"], "unknown event type"),
+        (["timeline", "no-such-org"], "no entity matches"),
+        (["timeline", "org:who", "-f", "gif"], "--format must be"),
+        (["doc", "ffffffffffff"], "no article"),
+    ],
+)
+def test_bad_arguments_are_one_line_errors(demo_run, args, message):
+    data, _ = demo_run
+    res = run_cli(data, *args)
+    assert res.returncode == 2
+    assert message in res.stderr and "Traceback" not in res.stderr
