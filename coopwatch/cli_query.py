@@ -129,7 +129,7 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
         def render(rs: list[dict[str, Any]]) -> None:
             t = Table("id", "name", "type", "articles", "mentions", "aliases")
             for r in rs:
-                t.add_row(r["id"], r["name"], r["type"], str(r["articles"]), str(r["mentions"]), " | ".join(r["aliases"][:6]))
+                t.add_row(r["id"], r["name"], r["type"], str(r["articles"]), str(r["mentions"]), " | ".join(r["aliases"][:3]) + (" …" if len(r["aliases"]) > 3 else ""))
             out.print(t)
 
         emit(rows, as_json, render)
