@@ -223,6 +223,7 @@ def run(
 # Each module below defines ``register(app, sources_app)``; one line per module.
 COMMAND_MODULES = [
     "coopwatch.cli_query",  # search, doc, entities, timeline, sources, doctor, runs, demo
+    "coopwatch.cli_web",  # serve (the analyst workbench: web UI + /api/)
 ]
 for _mod in COMMAND_MODULES:
     importlib.import_module(_mod).register(app, sources_app)
