@@ -223,6 +223,7 @@ def run(
 # Each module below defines ``register(app, sources_app)``; one line per module.
 COMMAND_MODULES = [
     "coopwatch.cli_query",  # search, doc, entities, timeline, sources, doctor, runs, demo
+    "coopwatch.cli_models",  # models install/list, eval (gold-set scores)
     "coopwatch.cli_web",  # serve (the analyst workbench: web UI + /api/)
 ]
 for _mod in COMMAND_MODULES:

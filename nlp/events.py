@@ -6,17 +6,26 @@ fire, the type listed first there wins (agreement_signing before visit
 before conference_meeting …). The event gets:
 
 - the first date in the sentence with its precision (:mod:`nlp.dates`);
-  without one, the publication date with precision "day"; without either,
-  ``None`` with precision "none";
+  without one, the *narrative date* — the date of the closest dated event
+  before it in the text (news elaborates its lead event in later
+  sentences) or else the publication date (precision "day"); without
+  either, ``None`` with precision "none";
 - participants: entity ids of the mentions lying inside the sentence;
 - countries: from the sentence (``countries_fn``) plus the home countries
   of gazetteer participants (国家卫健委 → CN);
 - location: the first known city/province named in the sentence outside
   organization names (广西卫健委 is not a location).
+
+An undated sentence that speaks of the future (将, will, sollen, sẽ …)
+states a plan, not an event, and is skipped; a dated one is kept (a
+scheduled conference is an event with its date). An event with the same
+type and date as an earlier one is the same event told again: its
+participants and countries are merged into the first.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 
@@ -29,6 +38,13 @@ from nlp.vocab import load_vocab
 
 CountriesFn = Callable[[str, str], list[str]]
 MAX_EVIDENCE = 600  # characters kept from a run-on "sentence"
+
+_FUTURE = {
+    "zh": re.compile(r"将|计划|拟|有望|预计"),
+    "en": re.compile(r"(?i)\b(?:will|would|plans? to|is to|are to|intends? to|expected to)\b"),
+    "de": re.compile(r"(?i)\b(?:werden|wird|sollen|soll|plant|planen|künftig)\b"),
+    "vi": re.compile(r"(?i)(?<!\w)(?:sẽ|dự kiến|kế hoạch|dự định)(?!\w)"),
+}
 
 
 def find_trigger(sentence: str, lang: str) -> tuple[str, str] | None:
@@ -62,29 +78,39 @@ def extract_events(
 ) -> list[Event]:
     """Events in ``text``; ``mentions`` carry offsets into this same text."""
     events: list[Event] = []
+    narrative = (published_at.date(), "day") if published_at is not None else None
+    future = _FUTURE.get(lang)
     for start, end, sentence in split_sentences(text, lang):
         hit = find_trigger(sentence, lang)
         if hit is None:
             continue
         event_type, trigger = hit
         dated = first_date(sentence, lang, published_at)
+        if dated is None and future is not None and future.search(sentence):
+            continue  # a plan, not an event
         if dated is not None:
-            when, precision = dated
-        elif published_at is not None:
-            when, precision = published_at.date(), "day"
+            (when, precision), narrative = dated, dated
+        elif narrative is not None:
+            when, precision = narrative
         else:
             when, precision = None, "none"
         participants: list[str] = []
         for m in mentions:
             if m.start >= start and m.end <= end and m.entity_id not in participants:
                 participants.append(m.entity_id)
+        found_countries = set(countries_fn(sentence, lang)) | _participant_countries(participants)
+        same = next((e for e in events if (e.type, e.date, e.precision) == (event_type, when, precision)), None)
+        if same is not None:
+            same.participants += [p for p in participants if p not in same.participants]
+            same.countries = sorted(set(same.countries) | found_countries)
+            continue
         events.append(
             Event(
                 type=event_type,
                 date=when,
                 precision=precision,
                 participants=participants,
-                countries=sorted(set(countries_fn(sentence, lang)) | _participant_countries(participants)),
+                countries=sorted(found_countries),
                 location=find_place(_mask_mentions(sentence, start, mentions)),
                 evidence=sentence[:MAX_EVIDENCE],
                 trigger=trigger,

@@ -279,6 +279,7 @@ _VI_HEADS = [
     ("Đại học", "ORG"),
     ("Học viện", "ORG"),
     ("Cục", "GOV"),
+    ("Đại sứ quán", "GOV"),
 ]
 _VI_HEAD = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(h) for h, _ in _VI_HEADS) + r")(?!\w)")
 _VI_TYPE = dict(_VI_HEADS)

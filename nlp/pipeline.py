@@ -27,7 +27,7 @@ from coopwatch.records import LANGS, Analysis, Article, EntityMention, Event
 from nlp import countries, entities, events, langid, relevance, translate
 from nlp.vocab import load_vocab
 
-NLP_VERSION = "nlp-1"
+NLP_VERSION = "nlp-2"
 
 
 def detect_topics(title: str, text: str, lang: str, mentions: list[EntityMention], evs: list[Event]) -> list[str]:
@@ -72,18 +72,19 @@ class Analyzer:
         text_mentions = [m for m in mentions if m.field == "text"]
         title_mentions = [m for m in mentions if m.field == "title"]
         evs = events.extract_events(text, work_lang, article.published_at, text_mentions, countries.detect_countries)
-        seen_types = {e.type for e in evs}
-        for ev in events.extract_events(
-            title, work_lang, article.published_at, title_mentions, countries.detect_countries
-        ):
-            if ev.type not in seen_types:
-                evs.append(ev)
-                seen_types.add(ev.type)
-        if status == "done":
-            evs = [replace(e, evidence_en=translate.translate_sentence(e.evidence, lang, self.settings)) for e in evs]
+        if not evs:  # the title summarises the story; it adds an event only when the text states none
+            evs = events.extract_events(
+                title, work_lang, article.published_at, title_mentions, countries.detect_countries
+            )[:1]
 
         original = [m for m in mentions if m.field in ("title", "text")]
         rel, reasons = relevance.score(title, text, work_lang, original, evs)
+        if rel < getattr(self.settings, "relevance_threshold", 0.5):
+            # outside health cooperation a trigger word ("agreed a fee") is no cooperation event,
+            # unless an organization takes part in it
+            evs = [e for e in evs if e.participants]
+        if status == "done":
+            evs = [replace(e, evidence_en=translate.translate_sentence(e.evidence, lang, self.settings)) for e in evs]
         return Analysis(
             article_id=article.id,
             lang=lang,

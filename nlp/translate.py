@@ -21,6 +21,10 @@ run offline and lets us split sentences with :mod:`nlp.sentences`.
 Translator kinds form a small registry (:data:`TRANSLATOR_KINDS`): each kind
 discovers model references under the models path and loads one into an
 object with ``translate_sentences(list[str]) -> list[str]``.
+
+Title and text are split into sentences, looked up in the on-disk cache
+(:mod:`nlp.transcache`, keyed by sha1 of model id + sentence) and only the
+misses go to the model, in batches of :data:`BATCH`.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from typing import Any, Protocol
 from coopwatch.errors import InputError
 from coopwatch.records import LANGS
 from nlp.sentences import split_sentences
+from nlp.transcache import get_cache
 
 TARGET = "en"
 MAX_SENTENCE_CHARS = 1000  # longer "sentences" (tables, lists) are cut, not fed whole
@@ -56,6 +61,18 @@ class ModelRef:
     sp_source: Path
     sp_target: Path
     target_prefix: str = ""
+
+    @property
+    def model_id(self) -> str:
+        """Names this installed model; changes when it is reinstalled (cache key part)."""
+        weights = self.path / "model.bin" if self.path.is_dir() else self.path
+        try:
+            st = weights.stat()
+            stamp = f"{st.st_size}:{st.st_mtime_ns}"
+        except OSError:
+            stamp = "?"
+        name = self.path.parent.name if self.kind == "argos" else self.path.name
+        return f"{self.kind}:{name}:{self.src}-{self.tgt}:{stamp}"
 
 
 @dataclass(frozen=True)
@@ -138,7 +155,9 @@ class CT2Translator:
         for i in range(0, len(sentences), BATCH):
             chunk = [s[:MAX_SENTENCE_CHARS] for s in sentences[i : i + BATCH]]
             tokens = [self._sp_src.encode(s, out_type=str) for s in chunk]
-            kw: dict[str, Any] = {"beam_size": 2, "max_decoding_length": 256}
+            # a translation rarely runs past twice its source; the cap stops runaway repetition
+            longest = max((len(t) for t in tokens), default=1)
+            kw: dict[str, Any] = {"beam_size": 2, "max_decoding_length": min(256, 2 * longest + 16)}
             if prefix:
                 kw["target_prefix"] = [prefix] * len(tokens)
             with self._lock:
@@ -216,6 +235,11 @@ def install_argos_package(file: Path, settings: Any) -> ModelRef:
 
 def get_translator(lang: str, models_path: Path) -> Translator | None:
     """A loaded translator for ``lang`` → English (cached), or None."""
+    found = _load(lang, models_path)
+    return found[1] if found else None
+
+
+def _load(lang: str, models_path: Path) -> tuple[ModelRef, Translator] | None:
     ref = find_model(lang, models_path)
     if ref is None:
         return None
@@ -223,14 +247,24 @@ def get_translator(lang: str, models_path: Path) -> Translator | None:
     with _loaded_lock:
         if key not in _loaded:
             _loaded[key] = TRANSLATOR_KINDS[ref.kind].load(ref)
-        return _loaded[key]
+        return ref, _loaded[key]
 
 
-def _translate_text(text: str, lang: str, translator: Translator) -> str:
-    sents = split_sentences(text, lang)
-    if not sents:
-        return ""
-    translated = translator.translate_sentences([s for _, _, s in sents])
+def translate_cached(sentences: list[str], ref: ModelRef, translator: Translator, settings: Any) -> list[str]:
+    """English for each sentence: cache first, the model for the misses (deduplicated, batched)."""
+    cache = get_cache(Path(settings.data_dir))
+    model_id = ref.model_id
+    known = cache.get_many(model_id, sentences)
+    todo = [s for s in dict.fromkeys(sentences) if s not in known]
+    if todo:
+        fresh = dict(zip(todo, translator.translate_sentences(todo), strict=True))
+        cache.put_many(model_id, fresh)
+        known.update(fresh)
+    return [known[s] for s in sentences]
+
+
+def _reassemble(text: str, sents: list[tuple[int, int, str]], translated: list[str]) -> str:
+    """Join sentence translations, keeping the original's paragraph breaks."""
     parts: list[str] = []
     prev_end = 0
     for (start, end, _), en in zip(sents, translated):
@@ -248,33 +282,39 @@ def translate(title: str, text: str, lang: str, settings: Any) -> tuple[str | No
     Returns ``(title_en, text_en, status)`` where status is ``same-language``
     (English already; nothing returned), ``done``, ``missing-model:<lang>-en``
     (install a model under ``settings.models_path``) or ``failed:<reason>``.
+    Title and text sentences go to the model together (one batched call for
+    the cache misses).
     """
     if lang == TARGET:
         return None, None, "same-language"
     if lang not in LANGS:
         return None, None, f"failed:unknown-language:{lang}"
     try:
-        translator = get_translator(lang, Path(settings.models_path))
+        loaded = _load(lang, Path(settings.models_path))
     except Exception as exc:  # noqa: BLE001 — a broken model directory is the user's to fix; say which
         return None, None, f"failed:load-model:{type(exc).__name__}: {str(exc)[:120]}"
-    if translator is None:
+    if loaded is None:
         return None, None, f"missing-model:{lang}-{TARGET}"
+    ref, translator = loaded
     try:
-        title_en = _translate_text(title, lang, translator) if title else ""
-        text_en = _translate_text(text, lang, translator) if text else ""
+        title_s = split_sentences(title, lang) if title else []
+        text_s = split_sentences(text, lang) if text else []
+        english = translate_cached([s for _, _, s in title_s + text_s], ref, translator, settings)
+        title_en = _reassemble(title, title_s, english[: len(title_s)])
+        text_en = _reassemble(text, text_s, english[len(title_s) :])
     except Exception as exc:  # noqa: BLE001 — model runtime errors: record, do not crash the batch
         return None, None, f"failed:{type(exc).__name__}: {str(exc)[:120]}"
     return title_en, text_en, "done"
 
 
 def translate_sentence(sentence: str, lang: str, settings: Any) -> str | None:
-    """English for one evidence sentence, or None when no model is installed."""
+    """English for one evidence sentence (usually a cache hit), or None without a model."""
     if lang == TARGET or lang not in LANGS or not sentence:
         return None
     try:
-        translator = get_translator(lang, Path(settings.models_path))
-        if translator is None:
+        loaded = _load(lang, Path(settings.models_path))
+        if loaded is None:
             return None
-        return translator.translate_sentences([sentence])[0]
+        return translate_cached([sentence], loaded[0], loaded[1], settings)[0]
     except Exception:  # noqa: BLE001 — evidence_en is optional; the article-level status records failures
         return None

@@ -1,0 +1,97 @@
+"""CLI commands for the NLP stage: ``models install``, ``models list`` and ``eval``.
+
+Thin adapters over :mod:`nlp.translate` (offline model packages) and
+:mod:`nlp.evaluate` (the gold set and its precision/recall/F1 report).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.table import Table
+
+from coopwatch.errors import InputError
+
+
+def _model_rows(settings: Any) -> list[dict[str, Any]]:
+    from nlp import translate
+
+    rows = []
+    for ref in translate.installed_models(Path(settings.models_path)):
+        rows.append(
+            {
+                "pair": f"{ref.src}-{ref.tgt}",
+                "kind": ref.kind,
+                "path": str(ref.path.parent if ref.kind == "argos" else ref.path),
+                "model_id": ref.model_id,
+                "serves": translate.find_model(ref.src, Path(settings.models_path)) == ref,
+            }
+        )
+    return rows
+
+
+def register(app: typer.Typer, sources_app: typer.Typer) -> None:
+    from coopwatch.cli import JsonOpt, emit, err, out
+
+    models_app = typer.Typer(help="Offline translation models (Argos packages, CTranslate2 directories).", no_args_is_help=True)
+    app.add_typer(models_app, name="models")
+
+    @models_app.command("install")
+    def models_install(
+        ctx: typer.Context,
+        file: Path = typer.Argument(..., help="An .argosmodel package file (downloaded beforehand; nothing is fetched)."),
+        as_json: bool = JsonOpt,
+    ) -> None:
+        """Install a translation package from a local .argosmodel file."""
+        from nlp import translate
+
+        settings = ctx.obj.settings
+        if not file.is_file():
+            raise InputError(f"{file} does not exist; download the .argosmodel file first, then install it")
+        ref = translate.install_argos_package(file, settings)
+        data = {"installed": f"{ref.src}-{ref.tgt}", "kind": ref.kind, "path": str(ref.path.parent), "model_id": ref.model_id}
+        emit(data, as_json, lambda d: out.print(f"installed {d['installed']} ({d['kind']}) in {d['path']}"))
+
+    @models_app.command("list")
+    def models_list(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
+        """List installed translation models and the language pairs they serve."""
+        settings = ctx.obj.settings
+        rows = _model_rows(settings)
+
+        def render(rs: list[dict[str, Any]]) -> None:
+            if not rs:
+                err.print(f"no translation models under {settings.models_path}; install one with `coopwatch models install FILE.argosmodel`")
+                return
+            t = Table("pair", "kind", "serves", "path")
+            for r in rs:
+                t.add_row(r["pair"], r["kind"], "yes" if r["serves"] else "shadowed", r["path"])
+            out.print(t)
+
+        emit(rows, as_json, render)
+
+    @app.command("eval")
+    def eval_cmd(
+        ctx: typer.Context,
+        gold: Optional[Path] = typer.Option(None, "--gold", help="Gold directory (default tests/gold of this checkout)."),
+        write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Also write the scores here as the new pinned baseline."),
+        as_json: bool = JsonOpt,
+    ) -> None:
+        """Score the NLP stage on the gold set: precision/recall/F1 per language and field."""
+        from nlp import evaluate
+
+        report = evaluate.evaluate(evaluate.load_gold(gold), ctx.obj.settings)
+        if write_baseline:
+            write_baseline.write_text(json.dumps(evaluate.baseline_of(report), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+            err.print(f"baseline written to {write_baseline}")
+
+        def render(r: dict[str, Any]) -> None:
+            t = Table("lang", "field", "P", "R", "F1", "tp", "fp", "fn", title=f"gold set: {r['articles']} articles")
+            for lang, fields in r["scores"].items():
+                for field, s in fields.items():
+                    t.add_row(lang, field, f"{s['p']:.3f}", f"{s['r']:.3f}", f"{s['f1']:.3f}", str(s["tp"]), str(s["fp"]), str(s["fn"]))
+            out.print(t)
+
+        emit(report if as_json else report, as_json, render)
