@@ -1,5 +1,11 @@
 """Language identification restricted to zh, en, de and vi.
 
+:func:`detect` judges one piece of text; :func:`detect_document` judges a
+page paragraph by paragraph, so a mixed page (a Chinese article quoting an
+English statement) gets the language of most of its text, a confidence
+lowered by the share of other languages, and the paragraph languages the
+translator uses to leave English paragraphs as they are.
+
 Script evidence decides first because it is unambiguous and cheap: a text
 whose letters are mostly Han characters is Chinese; a text carrying
 Vietnamese-only letters (ơ ư ă đ and the stacked tone marks) is Vietnamese.
@@ -80,3 +86,65 @@ def detect(text: str, hint: str | None = None) -> tuple[str, float]:
     if p < 0.2:
         return (hint, round(p, 3)) if hint else (UND, round(p, 3))
     return best, round(min(p, 0.99), 3)
+
+
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
+MIN_PARAGRAPH_LETTERS = 30  # shorter paragraphs (bylines, captions, short titles) follow the whole page
+
+
+def detect_paragraphs(text: str, hint: str | None = None) -> list[tuple[int, int, str, float]]:
+    """``(start, end, lang, confidence)`` per paragraph (blank-line or line separated).
+
+    Paragraphs too short to judge take the language of the document as a
+    whole, so a one-line caption does not make a page "mixed".
+    """
+    spans = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text or "") if m.group(0).strip()]
+    if not spans:
+        return []
+    doc_lang, doc_conf = detect(text, hint)
+    out: list[tuple[int, int, str, float]] = []
+    for start, end in spans:
+        chunk = text[start:end]
+        if sum(c.isalpha() for c in chunk) < MIN_PARAGRAPH_LETTERS:
+            out.append((start, end, doc_lang, doc_conf))
+            continue
+        lang, conf = detect(chunk, hint or (doc_lang if doc_lang in LANGS else None))
+        out.append((start, end, lang, conf))
+    return out
+
+
+def _weight(chunk: str) -> int:
+    """Letters, a Han character counting as three (it carries about a word)."""
+    han = len(_HAN.findall(chunk))
+    return sum(c.isalpha() for c in chunk) + 2 * han
+
+
+def detect_document(title: str, text: str, hint: str | None = None) -> tuple[str, float, list[tuple[int, int, str, float]]]:
+    """Language of a whole page from its paragraphs: ``(lang, confidence, text paragraphs)``.
+
+    Each paragraph votes with its letter count, a Han character counting
+    as three (the title counts as one paragraph); the document language is the heaviest vote and the
+    confidence is that language's share of letters times its mean
+    paragraph confidence, so a mixed page reports a lower confidence.
+    """
+    paras = detect_paragraphs(text, hint)
+    votes: dict[str, float] = {}
+    confs: dict[str, list[float]] = {}
+    parts: list[tuple[str, str, float]] = []
+    if title and title.strip():
+        short = _weight(title) < 40  # headlines are terse; judged alone only when long
+        parts.append((title, *(detect(f"{title}\n{text}", hint) if short else detect(title, hint))))
+    parts += [(text[s:e], lang, conf) for s, e, lang, conf in paras]
+    for chunk, lang, conf in parts:
+        if lang == UND:
+            continue
+        weight = _weight(chunk)
+        votes[lang] = votes.get(lang, 0.0) + weight
+        confs.setdefault(lang, []).append(conf)
+    if not votes:
+        lang, conf = detect(f"{title}\n{text}", hint)
+        return lang, conf, paras
+    best = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    share = votes[best] / sum(votes.values())
+    conf = share * sum(confs[best]) / len(confs[best])
+    return best, round(min(conf, 0.99), 3), paras

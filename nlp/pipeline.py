@@ -2,10 +2,12 @@
 
 ``Analyzer(settings).analyze(article)`` runs, in order:
 
-1. language id over title + text (the source's ``lang_hint`` only breaks
-   ties or rescues very short texts);
+1. language id per paragraph, the page taking the language of most of its
+   text (the source's ``lang_hint`` only breaks ties or rescues very short
+   texts);
 2. translation to English when a model is installed (otherwise the status
-   says which model is missing);
+   says which model is missing); English paragraphs of a mixed page are
+   kept as they are;
 3. organizations in title and text, and in the translations (fields
    ``title_en``/``text_en``, English rules + gazetteer);
 4. countries (union over title and text);
@@ -27,7 +29,7 @@ from coopwatch.records import LANGS, Analysis, Article, EntityMention, Event
 from nlp import countries, entities, events, langid, relevance, translate
 from nlp.vocab import load_vocab
 
-NLP_VERSION = "nlp-2"
+NLP_VERSION = "nlp-3"
 
 
 def detect_topics(title: str, text: str, lang: str, mentions: list[EntityMention], evs: list[Event]) -> list[str]:
@@ -47,16 +49,13 @@ class Analyzer:
     def __init__(self, settings: Any) -> None:
         self.settings = settings
 
-    def _lang(self, article: Article) -> tuple[str, float]:
-        sample = f"{article.title}\n{article.text}"
-        return langid.detect(sample, hint=article.lang_hint)
-
     def analyze(self, article: Article) -> Analysis:
-        lang, conf = self._lang(article)
-        work_lang = lang if lang in LANGS else (article.lang_hint if article.lang_hint in LANGS else "en")
         title, text = article.title or "", article.text or ""
+        lang, conf, paragraphs = langid.detect_document(title, text, hint=article.lang_hint)
+        work_lang = lang if lang in LANGS else (article.lang_hint if article.lang_hint in LANGS else "en")
+        keep = [(s, e) for s, e, plang, _ in paragraphs if plang == "en"] if lang != "en" else []
 
-        title_en, text_en, status = translate.translate(title, text, lang, self.settings)
+        title_en, text_en, status = translate.translate(title, text, lang, self.settings, keep_spans=keep)
 
         mentions = entities.extract_entities(title, work_lang, "title", self.settings)
         mentions += entities.extract_entities(text, work_lang, "text", self.settings)

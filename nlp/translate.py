@@ -276,14 +276,17 @@ def _reassemble(text: str, sents: list[tuple[int, int, str]], translated: list[s
     return "".join(parts)
 
 
-def translate(title: str, text: str, lang: str, settings: Any) -> tuple[str | None, str | None, str]:
+def translate(
+    title: str, text: str, lang: str, settings: Any, keep_spans: list[tuple[int, int]] | None = None
+) -> tuple[str | None, str | None, str]:
     """Translate an article into English.
 
     Returns ``(title_en, text_en, status)`` where status is ``same-language``
     (English already; nothing returned), ``done``, ``missing-model:<lang>-en``
     (install a model under ``settings.models_path``) or ``failed:<reason>``.
     Title and text sentences go to the model together (one batched call for
-    the cache misses).
+    the cache misses). Text sentences inside ``keep_spans`` (paragraphs
+    already in English on a mixed page) are copied, not translated.
     """
     if lang == TARGET:
         return None, None, "same-language"
@@ -299,7 +302,12 @@ def translate(title: str, text: str, lang: str, settings: Any) -> tuple[str | No
     try:
         title_s = split_sentences(title, lang) if title else []
         text_s = split_sentences(text, lang) if text else []
-        english = translate_cached([s for _, _, s in title_s + text_s], ref, translator, settings)
+        keep = keep_spans or []
+        kept = {i for i, (s, e, _) in enumerate(text_s) if any(ks <= s and e <= ke for ks, ke in keep)}
+        sents = [s for _, _, s in title_s] + [s for i, (_, _, s) in enumerate(text_s) if i not in kept]
+        done = iter(translate_cached(sents, ref, translator, settings))
+        english = [next(done) for _ in title_s]
+        english += [s if i in kept else next(done) for i, (_, _, s) in enumerate(text_s)]
         title_en = _reassemble(title, title_s, english[: len(title_s)])
         text_en = _reassemble(text, text_s, english[len(title_s) :])
     except Exception as exc:  # noqa: BLE001 — model runtime errors: record, do not crash the batch

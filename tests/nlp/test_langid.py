@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from nlp import langid
 from nlp.langid import detect
 
 
@@ -47,3 +48,54 @@ def test_only_our_languages_are_returned() -> None:
 def test_deterministic() -> None:
     text = "Kooperation im Gesundheitswesen zwischen Deutschland und Vietnam"
     assert len({detect(text) for _ in range(5)}) == 1
+
+
+MIXED_TITLE = "中越签署卫生合作备忘录"
+MIXED_TEXT = (
+    "2023年11月6日，国家卫健委与越南卫生部在南宁签署卫生合作备忘录。\n"
+    "The memorandum covers telemedicine and the training of doctors in both countries.\n"
+    "双方将在远程医疗和中医药领域加强交流。"
+)
+
+
+def test_mixed_page_per_paragraph() -> None:
+    lang, conf, paras = langid.detect_document(MIXED_TITLE, MIXED_TEXT)
+    assert lang == "zh"
+    assert [p[2] for p in paras] == ["zh", "en", "zh"]
+    pure_lang, pure_conf, _ = langid.detect_document(MIXED_TITLE, MIXED_TEXT.replace(MIXED_TEXT.split("\n")[1], ""))
+    assert pure_lang == "zh" and conf < pure_conf  # the English paragraph lowers the confidence
+
+
+def test_short_paragraph_follows_the_page() -> None:
+    text = "Das Bundesministerium für Gesundheit hat eine Vereinbarung mit Vietnam unterzeichnet.\nFoto: WHO\n"
+    _, _, paras = langid.detect_document("", text)
+    assert [p[2] for p in paras] == ["de", "de"]
+
+
+def test_english_paragraphs_of_a_mixed_page_are_not_translated(tmp_path) -> None:
+    from coopwatch.records import Article
+    from coopwatch.settings import Settings
+    from nlp import translate
+    from nlp.pipeline import Analyzer
+
+    class Tagger:
+        def translate_sentences(self, sentences: list[str]) -> list[str]:
+            return [f"<{len(s)}>" for s in sentences]
+
+    folder = tmp_path / "models" / "tag"
+    folder.mkdir(parents=True)
+    translate.register_kind(
+        "tag",
+        translate.TranslatorKind(
+            lambda p: [translate.ModelRef("tag", "zh", "en", folder, folder, folder)] if (p / "tag").is_dir() else [],
+            lambda ref: Tagger(),
+        ),
+    )
+    try:
+        s = Settings(data_dir=tmp_path, models_dir=tmp_path / "models")
+        an = Analyzer(s).analyze(Article.build(url="https://x.example/m", source="t", title=MIXED_TITLE, text=MIXED_TEXT))
+        assert an.translation == "done"
+        lines = (an.text_en or "").split("\n")
+        assert lines[1] == MIXED_TEXT.split("\n")[1] and lines[0].startswith("<") and lines[2].startswith("<")
+    finally:
+        del translate.TRANSLATOR_KINDS["tag"]
