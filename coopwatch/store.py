@@ -131,6 +131,38 @@ drops = sa.Table(
     sa.Column("detail", sa.Text, nullable=False),
 )
 
+frontier = sa.Table(  # crawl frontier: every discovered article URL until it has an outcome
+    "frontier",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True),  # article id of the discovered URL
+    sa.Column("source", sa.String(100), nullable=False, index=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("status", sa.String(10), nullable=False, index=True),  # pending | done
+    sa.Column("outcome", sa.String(60)),  # new | updated | unchanged | known-unchanged | <drop reason>
+    sa.Column("hint_date", sa.DateTime),
+    sa.Column("hint_method", sa.String(20)),
+    sa.Column("discovered_at", sa.DateTime, nullable=False),
+    sa.Column("done_at", sa.DateTime),
+)
+
+signatures = sa.Table(  # MinHash signatures for near-duplicate detection (crawlers/dedup.py)
+    "signatures",
+    metadata,
+    sa.Column("article_id", sa.String(16), sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("scheme", sa.String(40), nullable=False),
+    sa.Column("sig", sa.LargeBinary, nullable=False),
+)
+
+duplicates = sa.Table(  # a kept article that is a near-duplicate (syndicated copy) of an earlier one
+    "duplicates",
+    metadata,
+    sa.Column("article_id", sa.String(16), sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("duplicate_of", sa.String(16), nullable=False, index=True),
+    sa.Column("kind", sa.String(20), nullable=False),  # near
+    sa.Column("similarity", sa.Float, nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),
+)
+
 runs = sa.Table(
     "runs",
     metadata,
@@ -266,6 +298,65 @@ class Store:
             q = q.where(drops.c.at >= since)
         with self.engine.connect() as conn:
             return {r: n for r, n in conn.execute(q)}
+
+    # ----------------------------------------------------------------- crawl frontier
+    def article_fetched_at(self, article_id: str) -> datetime | None:
+        """When a stored article was last fetched (None: not stored)."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(articles.c.fetched_at).where(articles.c.id == article_id)).scalar()
+
+    def frontier_add(
+        self, *, id: str, source: str, url: str, hint_date: datetime | None = None, hint_method: str | None = None
+    ) -> None:
+        """Record a discovered article URL as pending (idempotent)."""
+        values = {"source": source, "url": url, "status": "pending", "outcome": None, "hint_date": hint_date,
+                  "hint_method": hint_method, "done_at": None}
+        with self.engine.begin() as conn:
+            stmt = self._insert(frontier).values(id=id, discovered_at=_now(), **values)
+            conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=values))
+
+    def frontier_done(self, id: str, outcome: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(frontier.update().where(frontier.c.id == id).values(status="done", outcome=outcome, done_at=_now()))
+
+    def frontier_pending(self, source: str) -> list[dict[str, Any]]:
+        """Discovered URLs of a source with no outcome yet (a crawl stopped before reaching them)."""
+        q = sa.select(frontier).where(frontier.c.source == source, frontier.c.status == "pending").order_by(frontier.c.discovered_at)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings()]
+
+    def frontier_counts(self, source: str | None = None) -> dict[str, int]:
+        q = sa.select(frontier.c.status, sa.func.count()).group_by(frontier.c.status)
+        if source:
+            q = q.where(frontier.c.source == source)
+        with self.engine.connect() as conn:
+            return {r: n for r, n in conn.execute(q)}
+
+    # ----------------------------------------------------------------- near-duplicates
+    def save_signature(self, article_id: str, scheme: str, sig: bytes) -> None:
+        with self.engine.begin() as conn:
+            stmt = self._insert(signatures).values(article_id=article_id, scheme=scheme, sig=sig)
+            conn.execute(stmt.on_conflict_do_update(index_elements=["article_id"], set_={"scheme": scheme, "sig": sig}))
+
+    def iter_signatures(self, scheme: str) -> Iterator[tuple[str, bytes]]:
+        with self.engine.connect() as conn:
+            for row in conn.execute(sa.select(signatures.c.article_id, signatures.c.sig).where(signatures.c.scheme == scheme)):
+                yield row[0], row[1]
+
+    def mark_duplicate(self, article_id: str, duplicate_of: str, similarity: float, kind: str = "near") -> None:
+        values = {"duplicate_of": duplicate_of, "kind": kind, "similarity": similarity, "at": _now()}
+        with self.engine.begin() as conn:
+            stmt = self._insert(duplicates).values(article_id=article_id, **values)
+            conn.execute(stmt.on_conflict_do_update(index_elements=["article_id"], set_=values))
+
+    def clear_duplicate(self, article_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(duplicates.delete().where(duplicates.c.article_id == article_id))
+
+    def duplicate_links(self) -> dict[str, tuple[str, float]]:
+        """article id → (id of the article it near-duplicates, similarity)."""
+        with self.engine.connect() as conn:
+            return {r[0]: (r[1], r[2]) for r in conn.execute(sa.select(duplicates.c.article_id, duplicates.c.duplicate_of, duplicates.c.similarity))}
 
     # ----------------------------------------------------------------- NLP stage
     def pending_analysis(self, nlp_version: str, limit: int | None = None, *, force: bool = False) -> list[Article]:

@@ -1,4 +1,4 @@
-"""Items the spiders yield: a fetched page, or a page that could not be fetched."""
+"""Items the spiders yield: a fetched page, a page that could not be fetched, or one known unchanged."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class PageItem:
     hint_date: datetime | None = None
     hint_method: str = "feed"
     selectors: dict[str, str] | None = None
+    frontier_id: str | None = None  # the crawl-frontier entry this page settles
 
 
 @dataclass(kw_only=True)
@@ -28,3 +29,14 @@ class FailedItem:
     source: str
     reason: str
     detail: str = ""
+    frontier_id: str | None = None
+
+
+@dataclass(kw_only=True)
+class SkippedItem:
+    """A known article the server says is unchanged (HTTP 304): nothing to store."""
+
+    url: str
+    source: str
+    reason: str = "known-unchanged"
+    frontier_id: str | None = None

@@ -32,6 +32,48 @@ class CrawlFailed(CoopwatchError):
     pass
 
 
+def crawl_command(
+    settings: Settings,
+    sources: list[Source],
+    sources_file: Path,
+    stats_file: Path,
+    *,
+    jobdir: Path | None = None,
+    log_level: str = "WARNING",
+    incremental: bool = True,
+) -> tuple[list[str], dict[str, str]]:
+    """The child-process command line and environment of one crawl."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "crawlers.runner",
+        "--data-dir",
+        str(settings.data_dir),
+        "--sources-file",
+        str(sources_file),
+        "--stats-out",
+        str(stats_file),
+        "--log-level",
+        log_level,
+        "--user-agent",
+        settings.user_agent,
+        "--max-bytes",
+        str(settings.max_page_bytes),
+        "--download-timeout",
+        str(settings.download_timeout),
+    ]
+    if jobdir:
+        cmd += ["--jobdir", str(jobdir)]
+    if not incremental:
+        cmd += ["--full"]
+    for s in sources:
+        cmd += ["--source", s.name]
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    return cmd, env
+
+
 def run_crawl(
     settings: Settings,
     sources: list[Source],
@@ -40,38 +82,20 @@ def run_crawl(
     jobdir: Path | None = None,
     log_level: str = "WARNING",
     timeout: float | None = None,
+    incremental: bool = True,
 ) -> dict[str, Any]:
-    """Crawl ``sources`` (defined in ``sources_file``) into the store; return counts per source."""
+    """Crawl ``sources`` (defined in ``sources_file``) into the store; return counts per source.
+
+    ``incremental`` (the default) skips known articles that a feed/sitemap date
+    or an HTTP 304 says are unchanged; ``False`` fetches every article again.
+    """
     if not sources:
         return {"sources": {}, "totals": {}}
     with tempfile.TemporaryDirectory(prefix="coopwatch-crawl-") as tmp:
         stats_file = Path(tmp) / "stats.json"
-        cmd = [
-            sys.executable,
-            "-m",
-            "crawlers.runner",
-            "--data-dir",
-            str(settings.data_dir),
-            "--sources-file",
-            str(sources_file),
-            "--stats-out",
-            str(stats_file),
-            "--log-level",
-            log_level,
-            "--user-agent",
-            settings.user_agent,
-            "--max-bytes",
-            str(settings.max_page_bytes),
-            "--download-timeout",
-            str(settings.download_timeout),
-        ]
-        if jobdir:
-            cmd += ["--jobdir", str(jobdir)]
-        for s in sources:
-            cmd += ["--source", s.name]
-        env = dict(os.environ)
-        root = str(Path(__file__).resolve().parent.parent)
-        env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+        cmd, env = crawl_command(
+            settings, sources, sources_file, stats_file, jobdir=jobdir, log_level=log_level, incremental=incremental
+        )
         proc = subprocess.run(cmd, env=env, timeout=timeout, capture_output=True, text=True)
         if proc.returncode != 0 or not stats_file.exists():
             tail = (proc.stderr or proc.stdout or "").strip().splitlines()[-15:]
@@ -90,10 +114,12 @@ def summarise(per_source: dict[str, dict[str, Any]]) -> dict[str, Any]:
             "new": st.get("coopwatch/new", 0),
             "updated": st.get("coopwatch/updated", 0),
             "unchanged": st.get("coopwatch/unchanged", 0),
+            "duplicate-near": st.get("coopwatch/duplicate-near", 0),
+            "resumed": st.get("frontier/resumed", 0),
             "finish_reason": st.get("finish_reason", "?"),
         }
         for key, val in st.items():
-            if key.startswith("dropped/"):
+            if key.startswith(("dropped/", "skipped/")):
                 counts[key] = val
         out["sources"][name] = counts
         for key, val in counts.items():
@@ -127,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--user-agent")
     ap.add_argument("--max-bytes", type=int, default=5_000_000)
     ap.add_argument("--download-timeout", type=float, default=30.0)
+    ap.add_argument("--full", action="store_true", help="not incremental: fetch known articles again")
     args = ap.parse_args(argv)
 
     from scrapy.crawler import CrawlerProcess
@@ -142,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     ss.set("DOWNLOAD_WARNSIZE", 0)
     ss.set("DOWNLOAD_TIMEOUT", args.download_timeout)
     ss.set("LOG_LEVEL", args.log_level)
+    ss.set("COOPWATCH_INCREMENTAL", not args.full)
     if args.user_agent:
         ss.set("USER_AGENT", args.user_agent)
     process = CrawlerProcess(ss, install_root_handler=True)
@@ -157,6 +185,10 @@ def main(argv: list[str] | None = None) -> int:
     process.start()
     stats = {n: {k: (v if isinstance(v, (int, float, str)) else str(v)) for k, v in c.stats.get_stats().items()} for n, c in crawlers.items()}
     Path(args.stats_out).write_text(json.dumps(stats, indent=1))
+    unstarted = [n for n, st in stats.items() if "finish_reason" not in st]
+    if unstarted:  # a spider or pipeline failed to start: say so, never exit 0 (scrapy#4175)
+        print(f"crawl of {', '.join(unstarted)} did not run; see the log above", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -31,7 +31,10 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
 ITEM_PIPELINES = {"crawlers.pipelines.StorePipeline": 300}
-SPIDER_MIDDLEWARES = {"crawlers.middlewares.DropCounterMiddleware": 50}
+SPIDER_MIDDLEWARES = {
+    "crawlers.middlewares.DropCounterMiddleware": 50,
+    "crawlers.frontier.FrontierMiddleware": 600,  # sees spider output after the Depth/UrlLength filters
+}
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
@@ -42,3 +45,4 @@ LOG_LEVEL = "INFO"
 COOPWATCH_DATA_DIR = None
 COOPWATCH_SOURCES_FILE = None
 COOPWATCH_MAX_PAGE_BYTES = 5_000_000
+COOPWATCH_INCREMENTAL = True  # skip known articles whose feed/sitemap date or HTTP 304 says unchanged

@@ -13,7 +13,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
-from crawlers.items import FailedItem, PageItem
+from crawlers.items import FailedItem, PageItem, SkippedItem
 from crawlers.sources import Source, load_sources
 
 
@@ -41,6 +41,10 @@ class SourceSpiderMixin:
     def is_article(self, url: str) -> bool:
         return any(r.search(url) for r in self._article_res)
 
+    def hint_for(self, request: Any) -> tuple[datetime | None, str]:
+        """The date a feed or sitemap gave for an article request (used to skip known, unchanged ones)."""
+        return request.cb_kwargs.get("hint_date"), request.cb_kwargs.get("hint_method", "feed")
+
     def page_item(self, response: Response, hint_date: datetime | None = None, hint_method: str = "feed") -> PageItem:
         ctype = response.headers.get("Content-Type")
         return PageItem(
@@ -52,12 +56,22 @@ class SourceSpiderMixin:
             hint_date=hint_date,
             hint_method=hint_method,
             selectors=self.source.selectors or None,
+            frontier_id=response.meta.get("frontier_id"),
         )
 
-    def parse_article(self, response: Response, **kw: Any) -> Iterator[PageItem | FailedItem]:
+    def parse_article(self, response: Response, **kw: Any) -> Iterator[PageItem | FailedItem | SkippedItem]:
+        if response.status == 304:  # asked conditionally (crawlers.frontier): unchanged since the stored fetch
+            yield SkippedItem(url=response.url, source=self.source.name, frontier_id=response.meta.get("frontier_id"))
+            return
         if not isinstance(response, TextResponse):
             ctype = (response.headers.get("Content-Type") or b"?").decode("latin-1")
-            yield FailedItem(url=response.url, source=self.source.name, reason="not-html", detail=ctype)
+            yield FailedItem(
+                url=response.url,
+                source=self.source.name,
+                reason="not-html",
+                detail=ctype,
+                frontier_id=response.meta.get("frontier_id"),
+            )
             return
         yield self.page_item(response, kw.get("hint_date"), kw.get("hint_method", "feed"))
 
@@ -74,6 +88,14 @@ class SourceSpiderMixin:
             reason = "oversized"
         elif failure.check(IgnoreRequest) and "redirect" in str(failure.value).lower():
             reason = "too-many-redirects"
+        elif failure.check(IgnoreRequest) and "robots.txt" in str(failure.value).lower():
+            reason = "robots-disallowed"
         else:
             reason = "fetch-error"
-        yield FailedItem(url=request.url, source=self.source.name, reason=reason, detail=str(failure.value)[:500])
+        yield FailedItem(
+            url=request.url,
+            source=self.source.name,
+            reason=reason,
+            detail=str(failure.value)[:500],
+            frontier_id=request.meta.get("frontier_id"),
+        )

@@ -39,6 +39,12 @@ class NewsSitemapSpider(SourceSpiderMixin, SitemapSpider):
                     self._dates[entry["loc"]] = parsed
             yield entry
 
+    def hint_for(self, request: Any) -> tuple[datetime | None, str]:
+        return request.cb_kwargs.get("hint_date") or self._dates.get(request.url), "sitemap"
+
     def parse_article(self, response: Response, **kw: Any) -> Iterator[Any]:
-        hint = self._dates.get(response.url) or self._dates.get(response.request.url if response.request else "")
+        hint = kw.get("hint_date") or self._dates.get(response.url)
+        if hint is None and response.request is not None:
+            first = (response.request.meta.get("redirect_urls") or [response.request.url])[0]
+            hint = self._dates.get(first)
         yield from super().parse_article(response, hint_date=hint, hint_method="sitemap")
