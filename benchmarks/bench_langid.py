@@ -23,8 +23,8 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "2")
 
-from nlp import langid  # noqa: E402
-from nlp.evaluate import load_gold  # noqa: E402
+from nlp import langid
+from nlp.evaluate import load_gold
 
 RESULTS = Path(__file__).parent / "results" / "langid.json"
 LANGS = ("zh", "en", "de", "vi")

@@ -24,10 +24,10 @@ from pathlib import Path
 if hasattr(os, "sched_setaffinity"):
     os.sched_setaffinity(0, {0, 1} & os.sched_getaffinity(0) or os.sched_getaffinity(0))
 
-from coopwatch.settings import Settings  # noqa: E402
-from nlp import countries, entities, events, langid, relevance, tinymodel, translate  # noqa: E402
-from nlp.evaluate import _article, load_gold  # noqa: E402
-from nlp.pipeline import NLP_VERSION, Analyzer  # noqa: E402
+from coopwatch.settings import Settings
+from nlp import countries, entities, events, langid, relevance, tinymodel, translate
+from nlp.evaluate import _article, load_gold
+from nlp.pipeline import NLP_VERSION, Analyzer
 
 RESULTS = Path(__file__).parent / "results" / "nlp.json"
 

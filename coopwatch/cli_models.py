@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -75,8 +75,8 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
     @app.command("eval")
     def eval_cmd(
         ctx: typer.Context,
-        gold: Optional[Path] = typer.Option(None, "--gold", help="Gold directory (default tests/gold of this checkout)."),
-        write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Also write the scores here as the new pinned baseline."),
+        gold: Path | None = typer.Option(None, "--gold", help="Gold directory (default tests/gold of this checkout)."),
+        write_baseline: Path | None = typer.Option(None, "--write-baseline", help="Also write the scores here as the new pinned baseline."),
         as_json: bool = JsonOpt,
     ) -> None:
         """Score the NLP stage on the gold set: precision/recall/F1 per language and field."""
@@ -94,4 +94,4 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
                     t.add_row(lang, field, f"{s['p']:.3f}", f"{s['r']:.3f}", f"{s['f1']:.3f}", str(s["tp"]), str(s["fp"]), str(s["fn"]))
             out.print(t)
 
-        emit(report if as_json else report, as_json, render)
+        emit(report, as_json, render)

@@ -144,7 +144,7 @@ def detect_document(title: str, text: str, hint: str | None = None) -> tuple[str
     if not votes:
         lang, conf = detect(f"{title}\n{text}", hint)
         return lang, conf, paras
-    best = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    best = min(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0]
     share = votes[best] / sum(votes.values())
     conf = share * sum(confs[best]) / len(confs[best])
     return best, round(min(conf, 0.99), 3), paras

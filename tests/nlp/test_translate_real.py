@@ -36,7 +36,7 @@ VI = Article.build(
 def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "coopwatch", "--data-dir", str(data_dir), *args],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True, text=True, timeout=300, check=False,
     )
 
 
@@ -80,7 +80,7 @@ def test_package_layout_is_what_argostranslate_reads(installed: Settings, tmp_pa
     )
     env = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "d"), "XDG_CONFIG_HOME": str(tmp_path / "c"),
            "XDG_CACHE_HOME": str(tmp_path / "k"), "PATH": "/usr/bin:/bin"}
-    res = subprocess.run([sys.executable, "-c", code, str(pkg_dir)], capture_output=True, text=True, env=env, timeout=120)
+    res = subprocess.run([sys.executable, "-c", code, str(pkg_dir)], capture_output=True, text=True, env=env, timeout=120, check=False)
     assert res.returncode == 0, res.stderr[-2000:]
     assert res.stdout.split() == ["vi", "en", "SentencePieceTokenizer"]
 
