@@ -47,7 +47,7 @@ DATELINE_PATTERNS = [
     (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"), "zh"),
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), None),
     (re.compile(rf"\b(\d{{1,2}})\.\s*({_MONTHS_DE})\s+(\d{{4}})"), "de"),
-    (re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", re.I), "vi"),
+    (re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", re.IGNORECASE), "vi"),
     (re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b"), "vi"),
     (re.compile(rf"\b(\d{{1,2}})\s+({_MONTHS_EN})\s+(\d{{4}})"), "en"),
     (re.compile(rf"\b({_MONTHS_EN})\s+(\d{{1,2}}),\s+(\d{{4}})"), "en"),
@@ -63,14 +63,14 @@ def decode(body: bytes, content_type: str | None = None) -> str:
         raise Dropped("binary", "NUL bytes in the first 4 KiB")
     header = None
     if content_type:
-        m = re.search(r"charset=([\w-]+)", content_type, re.I)
+        m = re.search(r"charset=([\w-]+)", content_type, re.IGNORECASE)
         header = m.group(1) if m else None
     _enc, text = html_to_unicode(header and f"charset={header}", body)
     return text
 
 
 def check_content_type(content_type: str | None) -> None:
-    if content_type and not re.search(r"html|xml|text/plain", content_type, re.I):
+    if content_type and not re.search(r"html|xml|text/plain", content_type, re.IGNORECASE):
         raise Dropped("not-html", f"content type {content_type}")
 
 

@@ -23,7 +23,7 @@ upserted by id, nothing is stored twice.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,7 +40,7 @@ SKIPPED = "known-unchanged"
 
 def http_date(naive_local: datetime) -> str:
     """An HTTP date for a naive local timestamp as the store keeps them."""
-    return format_datetime(naive_local.astimezone(timezone.utc), usegmt=True)
+    return format_datetime(naive_local.astimezone(UTC), usegmt=True)
 
 
 def on_domains(url: str, domains: list[str]) -> bool:

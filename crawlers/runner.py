@@ -96,7 +96,7 @@ def run_crawl(
         cmd, env = crawl_command(
             settings, sources, sources_file, stats_file, jobdir=jobdir, log_level=log_level, incremental=incremental
         )
-        proc = subprocess.run(cmd, env=env, timeout=timeout, capture_output=True, text=True)
+        proc = subprocess.run(cmd, check=False, env=env, timeout=timeout, capture_output=True, text=True)
         if proc.returncode != 0 or not stats_file.exists():
             tail = (proc.stderr or proc.stdout or "").strip().splitlines()[-15:]
             raise CrawlFailed(f"crawl process exited with {proc.returncode}:\n" + "\n".join(tail))
