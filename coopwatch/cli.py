@@ -222,7 +222,8 @@ def run(
 # ------------------------------------------------------------------------ more commands
 # Each module below defines ``register(app, sources_app)``; one line per module.
 COMMAND_MODULES = [
-    "coopwatch.cli_query",  # search, doc, entities, timeline, sources, doctor, runs, demo
+    "coopwatch.cli_query",  # search, doc, entities, timeline, doctor, runs, demo
+    "coopwatch.cli_sources",  # sources list, sources check [--fetch]
     "coopwatch.cli_models",  # models install/list, eval (gold-set scores)
     "coopwatch.cli_web",  # serve (the analyst workbench: web UI + /api/)
 ]

@@ -1,4 +1,4 @@
-"""CLI commands that read: search, doc, entities, timeline, sources, doctor, demo."""
+"""CLI commands that read: search, doc, entities, timeline, doctor, demo (sources: cli_sources)."""
 
 from __future__ import annotations
 
@@ -181,34 +181,6 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
         else:
             (tl.write_csv if fmt == "csv" else tl.write_json)(data, output)
         err.print(f"wrote {output} ({len(data['events'])} events, {len(data['buckets'])} periods)")
-
-    @sources_app.command("list")
-    def sources_list(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
-        """List the configured sources."""
-        from crawlers.sources import DEFAULT_SOURCES, load_sources
-
-        srcs = load_sources(ctx.obj.settings.sources_file or DEFAULT_SOURCES)
-
-        def render(ss: list[Any]) -> None:
-            t = Table("name", "lang", "kind", "group", "enabled", "start")
-            for s in ss:
-                t.add_row(s.name, s.lang, s.kind, s.group, "yes" if s.enabled else "no", s.start_urls[0])
-            out.print(t)
-
-        emit([s.model_dump() for s in srcs] if as_json else srcs, as_json, render)
-
-    @sources_app.command("check")
-    def sources_check(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
-        """Validate the registry (exits 2 with every problem listed when invalid)."""
-        from crawlers.sources import DEFAULT_SOURCES, load_sources
-
-        path = ctx.obj.settings.sources_file or DEFAULT_SOURCES
-        srcs = load_sources(path)
-        by_lang: dict[str, int] = {}
-        for s in srcs:
-            by_lang[s.lang] = by_lang.get(s.lang, 0) + 1
-        emit({"file": str(path), "sources": len(srcs), "by_lang": by_lang, "ok": True}, as_json,
-             lambda d: out.print(f"{d['file']}: {d['sources']} valid source(s) {d['by_lang']}"))
 
     @app.command()
     def doctor(ctx: typer.Context, as_json: bool = JsonOpt) -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from coopwatch.errors import ConfigError
 
@@ -72,6 +73,24 @@ class Source(BaseModel):
         if unknown:
             raise ValueError(f"unknown selector(s) {sorted(unknown)}; allowed: title, text, date")
         return sel
+
+    @field_validator("allowed_domains")
+    @classmethod
+    def _domains(cls, domains: list[str]) -> list[str]:
+        for d in domains:
+            if not re.match(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$", d, re.I) or "://" in d:
+                raise ValueError(f"{d!r} is not a bare domain name (write e.g. 'who.int', no scheme or path)")
+        return domains
+
+    @model_validator(mode="after")
+    def _start_urls_on_allowed_domains(self) -> Source:
+        for u in self.start_urls:
+            host = (urlsplit(u).hostname or "").lower()
+            if not any(host == d.lower() or host.endswith("." + d.lower()) for d in self.allowed_domains):
+                raise ValueError(
+                    f"start URL {u!r} is not on the allowed domains {self.allowed_domains}: the crawl would refuse it"
+                )
+        return self
 
     def is_article(self, url: str) -> bool:
         return any(re.search(p, url) for p in self.article_patterns)
