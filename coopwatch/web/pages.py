@@ -107,7 +107,7 @@ def search_page(
 ) -> HTMLResponse:
     data = wb.search(p)
     hits = [_hit_view(h, show) for h in data["hits"]]
-    labels = {"lang": LANG_NAMES, **data["labels"]}
+    labels = {"lang": LANG_NAMES, "event_type": {t: t.replace("_", " ") for t in EVENT_TYPES}, **data["labels"]}
     facets = []
     for field, param, heading in FACETS:
         chosen = set(getattr(p, param))

@@ -259,11 +259,11 @@ class Workbench:
             in_articles = {k: v for k, v in res.facets.get("entity", {}).items() if k != entity_id}
         ids = set(in_events) | set(in_articles)
         names = names | self.entity_names(ids)  # store names win over event-time names
-        rows = [
+        ranked = sorted(ids, key=lambda i: (-in_events.get(i, 0), -in_articles.get(i, 0), names.get(i, i)))
+        return [
             {"id": i, "name": names.get(i, i), "events": in_events.get(i, 0), "articles": in_articles.get(i, 0)}
-            for i in ids
+            for i in ranked[:50]
         ]
-        return sorted(rows, key=lambda r: (-r["events"], -r["articles"], r["name"]))[:50]
 
 
 def translation_note(status: str, lang: str) -> str:

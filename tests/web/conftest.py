@@ -119,13 +119,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(web_data: WebData) -> Iterator[str]:
-    """``coopwatch serve`` (real CLI, real uvicorn) on a free loopback port."""
+def _serve(data_dir: Path) -> Iterator[str]:
+    """``coopwatch serve`` (real CLI, real uvicorn) over ``data_dir`` on a free loopback port."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("COOPWATCH_")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "coopwatch", "--data-dir", str(web_data.data_dir), "serve", "--port", str(port)],
+        [sys.executable, "-m", "coopwatch", "--data-dir", str(data_dir), "serve", "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         env=env,
@@ -151,6 +150,18 @@ def live_server(web_data: WebData) -> Iterator[str]:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(web_data: WebData) -> Iterator[str]:
+    """The workbench over the demo data plus the hostile article."""
+    yield from _serve(web_data.data_dir)
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_run: tuple[Path, dict]) -> Iterator[str]:
+    """The workbench over the untouched demo data (for the README screenshots)."""
+    yield from _serve(demo_run[0])
 
 
 @pytest.fixture(scope="session")

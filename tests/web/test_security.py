@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-PAYLOAD_TAGS = re.compile(r"<script|<img[^>]*onerror|onerror=\"window", re.I)
+PAYLOAD_TAGS = re.compile(r"<script|<img[^>]*onerror|onerror=\"window", re.IGNORECASE)
 
 
 def _assert_inert(html: str) -> None:
