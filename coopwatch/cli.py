@@ -193,21 +193,19 @@ def run(
     ctx: typer.Context,
     source: Optional[list[str]] = typer.Option(None, "--source", "-s", help="Source name (repeatable)."),
     group: Optional[str] = typer.Option(None, "--group", help="Only sources of this group."),
+    wait: float = typer.Option(0.0, "--wait", min=0, help="Seconds to wait if a scheduled run holds the same work."),
     as_json: bool = JsonOpt,
 ) -> None:
-    """Crawl, process and index in one go (what the nightly schedule runs)."""
+    """Crawl, process and index in one go (what the nightly schedule runs); exit 75 if the same work is running."""
+    from schedules.jobs import EXIT_SKIPPED, run_pipeline  # same database leases as the scheduler: never overlaps it
+
     c: Ctx = ctx.obj
-    sources, path = _sources(c, source, group)
-    backend = c.backend()
-    backend.check()
-    result: dict[str, Any] = {}
-    result["crawl"] = pipeline.tracked(c.store, "crawl", lambda: pipeline.crawl(c.settings, sources, path))
-    result["process"] = pipeline.tracked(
-        c.store, "process", lambda: run_stage("process", pipeline.process, store=c.store, settings=c.settings)
-    )
-    result["index"] = pipeline.tracked(
-        c.store, "index", lambda: run_stage("index", pipeline.index, store=c.store, settings=c.settings, backend=backend)
-    )
+    selected = _sources(c, source, group)
+    result = run_pipeline(c.store, c.settings, job="manual", kind="run", hold_all=True, wait=wait, runner=run_stage,
+                          selected=selected)
+    if result["status"] == "skipped":
+        err.print(f"[yellow]{escape(result['error'])}[/]")
+        raise typer.Exit(EXIT_SKIPPED)
 
     def render(d: dict[str, Any]) -> None:
         print_counts("crawl", d["crawl"]["totals"])
@@ -226,6 +224,7 @@ COMMAND_MODULES = [
     "coopwatch.cli_sources",  # sources list, sources check [--fetch]
     "coopwatch.cli_models",  # models install/list, eval (gold-set scores)
     "coopwatch.cli_web",  # serve (the analyst workbench: web UI + /api/)
+    "coopwatch.cli_schedule",  # schedule start|list|add|remove|run-now|history (APScheduler)
 ]
 for _mod in COMMAND_MODULES:
     importlib.import_module(_mod).register(app, sources_app)
@@ -233,7 +232,9 @@ for _mod in COMMAND_MODULES:
 
 def entrypoint() -> None:
     try:
-        app(standalone_mode=False)
+        rc = app(standalone_mode=False)
+        if isinstance(rc, int) and rc:  # click returns typer.Exit(code) here in non-standalone mode
+            sys.exit(rc)
     except CoopwatchError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
         sys.exit(2)

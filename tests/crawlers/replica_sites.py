@@ -13,7 +13,28 @@ import time
 from pathlib import Path
 from typing import Any
 
-SYLLABLES = ["ba", "ke", "lo", "mar", "ti", "su", "ven", "dra", "no", "pel", "qui", "ra", "zo", "hu", "an", "me", "sol", "tor", "vi", "ga"]
+SYLLABLES = [
+    "ba",
+    "ke",
+    "lo",
+    "mar",
+    "ti",
+    "su",
+    "ven",
+    "dra",
+    "no",
+    "pel",
+    "qui",
+    "ra",
+    "zo",
+    "hu",
+    "an",
+    "me",
+    "sol",
+    "tor",
+    "vi",
+    "ga",
+]
 
 
 def generated_article(i: int) -> tuple[str, str]:
@@ -60,7 +81,7 @@ class ReplicaHandler(http.server.SimpleHTTPRequestHandler):
         try:
             if self.server.generated:
                 self._generated(path, base)
-            elif path.endswith(".xml"):
+            elif path.endswith(".xml") and (Path(self.directory) / path.lstrip("/")).is_file():
                 body = (Path(self.directory) / path.lstrip("/")).read_text().replace("__BASE__", base)
                 self._send(200, body.encode(), "application/xml")
             else:

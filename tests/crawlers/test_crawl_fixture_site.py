@@ -71,7 +71,10 @@ def test_recrawl_is_idempotent_and_incremental(crawl_env):
     feed = [s for s in sources if s.name == "fixture-feed"]
     run_crawl(settings, feed, path)
     store = Store.open(settings)
-    fetched = {a: store.get_article(a).fetched_at for a in store.engine.connect().exec_driver_sql("select id from articles").scalars()}
+    fetched = {
+        a: store.get_article(a).fetched_at
+        for a in store.engine.connect().exec_driver_sql("select id from articles").scalars()
+    }
     second = run_crawl(settings, feed, path)
     t = second["totals"]
     # a1 carries a feed date older than its stored fetch: not requested at all; the other
