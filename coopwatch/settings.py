@@ -44,6 +44,12 @@ class Settings:
     models_dir: Path | None = None
     spacy_models: str = ""  # "en=en_core_web_sm,de=de_core_news_sm"
     batch_size: int = 200
+    schedule_cron: str = "0 2 * * *"
+    schedule_group_crons: str = ""  # "asia=0 1 * * *; europe=30 2 * * *"
+    schedule_catchup_cron: str = "40 * * * *"
+    misfire_grace_hours: float = 20.0
+    schedule_jitter_seconds: int = 300
+    schedule_lock_wait_minutes: float = 60.0
 
     @property
     def store_url(self) -> str:
@@ -78,6 +84,12 @@ HELP: dict[str, str] = {
     "models_dir": "Where translation models are installed (default <data_dir>/models).",
     "spacy_models": "Trained spaCy pipelines to merge in, e.g. 'en=en_core_web_sm'.",
     "batch_size": "Articles per batch in process/index.",
+    "schedule_cron": "Default cron (in `timezone`) of each source group's nightly crawl → process → index.",
+    "schedule_group_crons": "Per-group crons overriding schedule_cron, e.g. 'asia=0 1 * * *; europe=30 2 * * *'.",
+    "schedule_catchup_cron": "Cron of the catch-up job that processes and indexes what is still pending.",
+    "misfire_grace_hours": "A run missed (scheduler down) still runs if the scheduler is back within this many hours.",
+    "schedule_jitter_seconds": "Scheduled runs start up to this many seconds late (spreads load).",
+    "schedule_lock_wait_minutes": "How long a scheduled stage waits for another run of the same stage to finish.",
 }
 
 
@@ -153,6 +165,8 @@ def validate(s: Settings) -> None:
         raise ConfigError("max_page_bytes and batch_size must be positive")
     if not 0.0 <= s.relevance_threshold <= 1.0:
         raise ConfigError("relevance_threshold must lie between 0 and 1")
+    if s.misfire_grace_hours <= 0 or s.schedule_jitter_seconds < 0 or s.schedule_lock_wait_minutes < 0:
+        raise ConfigError("misfire_grace_hours must be positive; schedule_jitter_seconds and schedule_lock_wait_minutes not negative")
 
 
 def with_overrides(s: Settings, **kw: Any) -> Settings:
