@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from coopwatch.records import IndexDoc, article_id
+from engines import elasticsearch_cluster, opensearch_cluster  # noqa: F401  (session fixtures: real nodes)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -19,20 +19,36 @@ from indexer.base import BackendError, SearchBackend, SearchQuery
 from indexer.sqlite_fts import SqliteBackend
 
 
-def sqlite_factory(tmp_path: Path) -> SearchBackend:
+def sqlite_factory(tmp_path: Path, request: pytest.FixtureRequest) -> SearchBackend:
     return SqliteBackend(tmp_path / "search.db")
+
+
+def engine_factory(flavour: str) -> Callable[[Path, pytest.FixtureRequest], SearchBackend]:
+    """A backend on the session's real node, on a fresh index (the previous test's is dropped)."""
+
+    def factory(tmp_path: Path, request: pytest.FixtureRequest) -> SearchBackend:
+        from indexer.elastic import ElasticBackend
+        from indexer.elastic_client import Auth
+
+        cluster = request.getfixturevalue(f"{flavour}_cluster")
+        be = ElasticBackend(Auth(url=cluster.url), flavour=flavour, index="contract", replicas=0)
+        be.engine.raw.indices.delete(index="contract-v*", ignore_unavailable=True)
+        return be
+
+    return factory
 
 
 BACKEND_FACTORIES = [
     pytest.param(sqlite_factory, id="sqlite"),
-    # pytest.param(elastic_factory, id="elasticsearch", marks=pytest.mark.engine),
+    pytest.param(engine_factory("opensearch"), id="opensearch", marks=pytest.mark.engine),
+    pytest.param(engine_factory("elasticsearch"), id="elasticsearch", marks=pytest.mark.engine),
 ]
 
 
 @pytest.fixture(params=BACKEND_FACTORIES)
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchBackend]:
-    factory: Callable[[Path], SearchBackend] = request.param
-    be = factory(tmp_path)
+    factory: Callable[[Path, pytest.FixtureRequest], SearchBackend] = request.param
+    be = factory(tmp_path, request)
     be.check()
     yield be
     be.close()
