@@ -138,3 +138,16 @@ def test_bad_parameters_show_an_error_page(page, live_server):
     resp = page.goto(live_server + "/?from=2024-02-30")
     assert resp is not None and resp.status == 400
     assert "real date" in page.inner_text(".message")
+
+
+def test_loopback_server_refuses_foreign_host_names(live_server):
+    """DNS rebinding: a page on another site resolving its name to 127.0.0.1 gets nothing."""
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(live_server + "/api/search", headers={"Host": "attacker.example"})
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(req, timeout=10)
+    assert err.value.code == 400
+    with urllib.request.urlopen(live_server + "/api/search", timeout=10) as ok:
+        assert ok.status == 200 and ok.headers["Content-Security-Policy"].startswith("default-src 'none'")
