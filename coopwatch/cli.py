@@ -176,10 +176,15 @@ def process(
 
 
 @app.command()
-def index(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
+def index(
+    ctx: typer.Context,
+    as_json: bool = JsonOpt,
+    backend_name: Optional[str] = typer.Option(None, "--backend", help="sqlite | elasticsearch | opensearch."),
+    url: Optional[str] = typer.Option(None, "--url", help="Engine URL (overrides es_url)."),
+) -> None:
     """Send processed articles to the search backend."""
     c: Ctx = ctx.obj
-    backend = c.backend()
+    backend = c.backend(backend=backend_name, es_url=url)
     counts = pipeline.tracked(
         c.store, "index", lambda: run_stage("index", pipeline.index, store=c.store, settings=c.settings, backend=backend)
     )
@@ -220,6 +225,7 @@ def run(
 # ------------------------------------------------------------------------ more commands
 # Each module below defines ``register(app, sources_app)``; one line per module.
 COMMAND_MODULES = [
+    "coopwatch.cli_engine",  # reindex (engine backends: versioned index behind the alias)
     "coopwatch.cli_query",  # search, doc, entities, timeline, doctor, runs, demo
     "coopwatch.cli_sources",  # sources list, sources check [--fetch]
     "coopwatch.cli_models",  # models install/list, eval (gold-set scores)

@@ -34,6 +34,7 @@ class Settings:
     es_password: str | None = None
     es_ca_certs: str | None = None
     es_verify_certs: bool = True
+    es_replicas: int | None = None  # None: the template's default (1)
     timezone: str = "UTC"
     sources_file: Path | None = None
     user_agent: str = "coopwatch/0.1 (+https://github.com/coopwatch/coopwatch; health-cooperation news monitor)"
@@ -74,6 +75,7 @@ HELP: dict[str, str] = {
     "es_password": "Basic-auth password for the engine.",
     "es_ca_certs": "CA bundle for TLS to the engine.",
     "es_verify_certs": "Verify the engine's TLS certificate.",
+    "es_replicas": "Replicas per shard for new engine indices (default 1; 0 for a single node).",
     "timezone": "IANA timezone for schedules and date display.",
     "sources_file": "Source registry YAML (default: crawlers/sources.yaml).",
     "user_agent": "User agent the crawler identifies itself with.",
