@@ -123,13 +123,16 @@ def crawl(
     ctx: typer.Context,
     source: Optional[list[str]] = typer.Option(None, "--source", "-s", help="Source name (repeatable); default all enabled."),
     group: Optional[str] = typer.Option(None, "--group", help="Only sources of this group."),
+    full: bool = typer.Option(False, "--full", help="Fetch known articles again (default: skip unchanged ones)."),
     as_json: bool = JsonOpt,
 ) -> None:
-    """Crawl sources into the store."""
+    """Crawl sources into the store (incremental; resumes what an interrupted crawl left pending)."""
     c: Ctx = ctx.obj
     sources, path = _sources(c, source, group)
     err.print(f"crawling {len(sources)} source(s)…")
-    counts = pipeline.tracked(c.store, "crawl", lambda: pipeline.crawl(c.settings, sources, path))
+    counts = pipeline.tracked(
+        c.store, "crawl", lambda: pipeline.crawl(c.settings, sources, path, incremental=not full)
+    )
     emit(counts, as_json, lambda d: print_counts("crawl", d["totals"]))
 
 
