@@ -28,17 +28,57 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from coopwatch.records import IndexDoc, article_id  # noqa: E402
-from indexer.base import SearchBackend, SearchQuery  # noqa: E402
-from indexer.elastic import ElasticBackend  # noqa: E402
-from indexer.elastic_client import Auth  # noqa: E402
-from indexer.sqlite_fts import SqliteBackend  # noqa: E402
+from coopwatch.records import IndexDoc, article_id
+from indexer.base import SearchBackend, SearchQuery
+from indexer.elastic import ElasticBackend
+from indexer.elastic_client import Auth
+from indexer.sqlite_fts import SqliteBackend
 
 SCRIPT = ROOT / "scripts" / "engines" / "engine.sh"
 WORDS = {
-    "en": "hospital cooperation telemedicine agreement vaccine donation medical team training health ministry".split(),
-    "de": "Krankenhaus Zusammenarbeit Telemedizin Abkommen Impfstoff Spende Ärzteteam Ausbildung Gesundheit".split(),
-    "vi": "bệnh viện hợp tác y tế từ xa thỏa thuận vắc xin đào tạo bộ y tế".split(),
+    "en": [
+        "hospital",
+        "cooperation",
+        "telemedicine",
+        "agreement",
+        "vaccine",
+        "donation",
+        "medical",
+        "team",
+        "training",
+        "health",
+        "ministry",
+    ],
+    "de": [
+        "Krankenhaus",
+        "Zusammenarbeit",
+        "Telemedizin",
+        "Abkommen",
+        "Impfstoff",
+        "Spende",
+        "Ärzteteam",
+        "Ausbildung",
+        "Gesundheit",
+    ],
+    "vi": [
+        "bệnh",
+        "viện",
+        "hợp",
+        "tác",
+        "y",
+        "tế",
+        "từ",
+        "xa",
+        "thỏa",
+        "thuận",
+        "vắc",
+        "xin",
+        "đào",
+        "tạo",
+        "bộ",
+        "y",
+        "tế",
+    ],
     "zh": ["医院", "合作", "远程医疗", "协议", "疫苗", "捐赠", "医疗队", "培训", "卫生部"],
 }
 COUNTRIES = ["CN", "VN", "DE", "LA", "KH", "US", "FR"]
@@ -67,15 +107,32 @@ def generate(n: int, seed: int = 7) -> list[IndexDoc]:
         en = " ".join(rnd.choices(WORDS["en"], k=60))
         ents = rnd.sample(ENTITIES, 2)
         day = start + timedelta(days=rnd.randrange(900))
-        docs.append(IndexDoc(
-            id=article_id(f"https://bench.example/{i}"), url=f"https://bench.example/{i}", source=f"src{i % 12}",
-            lang=lang, title=title, text=text, title_en=None if lang == "en" else en[:60],
-            text_en=text if lang == "en" else en, published_at=day, countries=rnd.sample(COUNTRIES, 2),
-            entities=[{"id": e, "name": nm, "type": "ORG"} for e, nm in ents],
-            events=[{"type": rnd.choice(["agreement_signing", "aid_mission", "visit"]), "date": day.date().isoformat(),
-                     "precision": "day", "participants": [ents[0][0]], "countries": ["CN", "VN"], "evidence": title}],
-            relevance=0.9,
-        ))
+        docs.append(
+            IndexDoc(
+                id=article_id(f"https://bench.example/{i}"),
+                url=f"https://bench.example/{i}",
+                source=f"src{i % 12}",
+                lang=lang,
+                title=title,
+                text=text,
+                title_en=None if lang == "en" else en[:60],
+                text_en=text if lang == "en" else en,
+                published_at=day,
+                countries=rnd.sample(COUNTRIES, 2),
+                entities=[{"id": e, "name": nm, "type": "ORG"} for e, nm in ents],
+                events=[
+                    {
+                        "type": rnd.choice(["agreement_signing", "aid_mission", "visit"]),
+                        "date": day.date().isoformat(),
+                        "precision": "day",
+                        "participants": [ents[0][0]],
+                        "countries": ["CN", "VN"],
+                        "evidence": title,
+                    }
+                ],
+                relevance=0.9,
+            )
+        )
     return docs
 
 
@@ -141,8 +198,12 @@ def main() -> None:
             url = getattr(args, f"url_{flavour}")
             workdir = Path(tmp) / flavour
             if not url:
-                proc = subprocess.run([str(SCRIPT), "start", flavour, str(workdir), "1", str(free_base())],
-                                      capture_output=True, text=True, check=False)
+                proc = subprocess.run(
+                    [str(SCRIPT), "start", flavour, str(workdir), "1", str(free_base())],
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
                 if proc.returncode:
                     results["backends"][flavour] = {"error": proc.stderr[-2000:]}
                     print(flavour, "did not start", proc.stderr[-500:])

@@ -7,7 +7,7 @@ call, so searches never see a missing or half-built index.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import typer
 
@@ -20,8 +20,8 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
     @app.command()
     def reindex(
         ctx: typer.Context,
-        backend_name: Optional[str] = typer.Option(None, "--backend", help="elasticsearch | opensearch."),
-        url: Optional[str] = typer.Option(None, "--url", help="Engine URL (overrides es_url)."),
+        backend_name: str | None = typer.Option(None, "--backend", help="elasticsearch | opensearch."),
+        url: str | None = typer.Option(None, "--url", help="Engine URL (overrides es_url)."),
         delete_old: bool = typer.Option(False, "--delete-old", help="Delete the previous index version afterwards."),
         as_json: bool = JsonOpt,
     ) -> None:

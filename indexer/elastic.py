@@ -25,7 +25,7 @@ import time
 import unicodedata
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from typing import Any
 
@@ -51,7 +51,13 @@ TEXT_LANGS = ("zh", "de", "en", "vi")
 QUERY_ANALYZERS = ("coopwatch_zh", "coopwatch_de", "coopwatch_en", "coopwatch_vi")
 # Titles count more than bodies, the original more than the machine translation (as in SQLite).
 FIELDS = ["title.*^4", "text.*^1", "title_en^3", "text_en^0.75"]
-FACETS = {"lang": "lang", "source": "source", "country": "countries", "entity": "entity_ids", "event_type": "event_types"}
+FACETS = {
+    "lang": "lang",
+    "source": "source",
+    "country": "countries",
+    "entity": "entity_ids",
+    "event_type": "event_types",
+}
 _CALENDAR = {"year": "1y", "month": "1M", "day": "1d"}
 _FORMATS = {"year": "yyyy", "month": "yyyy-MM", "day": "yyyy-MM-dd"}
 _PRECISIONS = {"year": ["year", "month", "day"], "month": ["month", "day"], "day": ["day"]}
@@ -108,7 +114,7 @@ def to_source(doc: IndexDoc) -> dict[str, Any]:
         "entities": entities,
         "event_types": list(dict.fromkeys(ev["type"] for ev in events)),
         "events": events,
-        "indexed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "indexed_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 
@@ -198,7 +204,9 @@ class ElasticBackend(SearchBackend):
             with warnings.catch_warnings():
                 # ``body=`` is the one request shape that 7.x, 8/9 and opensearch-py all accept;
                 # the Elasticsearch clients deprecate it in favour of per-field keywords.
-                warnings.filterwarnings("ignore", message="The 'body' parameter is deprecated", category=DeprecationWarning)
+                warnings.filterwarnings(
+                    "ignore", message="The 'body' parameter is deprecated", category=DeprecationWarning
+                )
                 return fn(*args, **kw)
         except eng.engine_errors() as exc:
             if eng.is_connection_error(exc):
@@ -242,8 +250,12 @@ class ElasticBackend(SearchBackend):
     def ensure_layout(self) -> None:
         """Install the template and, on first use, create ``<alias>-v1`` behind the alias."""
         raw = self.engine.raw
-        self._call("installing the index template", raw.indices.put_index_template,
-                   name=self.template_name(), body=load_template(self.alias, self.replicas))
+        self._call(
+            "installing the index template",
+            raw.indices.put_index_template,
+            name=self.template_name(),
+            body=load_template(self.alias, self.replicas),
+        )
         if self.current_index() is None:
             if self._call("checking the alias", raw.indices.exists, index=self.alias):
                 raise BackendError(
@@ -251,10 +263,13 @@ class ElasticBackend(SearchBackend):
                     "or move that index away"
                 )
             name = self._next_index()
-            self._call(f"creating {name}", raw.indices.create, index=name,
-                       body={"aliases": {self.alias: {"is_write_index": True}}})
-            self._call("waiting for the new index", raw.cluster.health, index=name,
-                       wait_for_status="yellow")
+            self._call(
+                f"creating {name}",
+                raw.indices.create,
+                index=name,
+                body={"aliases": {self.alias: {"is_write_index": True}}},
+            )
+            self._call("waiting for the new index", raw.cluster.health, index=name, wait_for_status="yellow")
         self._ready = True
 
     def check(self) -> None:
@@ -301,7 +316,9 @@ class ElasticBackend(SearchBackend):
             actions = []
             for doc in batch:
                 try:
-                    actions.append({"_op_type": "index", "_index": self.alias, "_id": doc.id, "_source": to_source(doc)})
+                    actions.append(
+                        {"_op_type": "index", "_index": self.alias, "_id": doc.id, "_source": to_source(doc)}
+                    )
                 except (ValueError, TypeError, AttributeError, KeyError) as exc:
                     report.failed[str(getattr(doc, "id", "") or "?")] = f"invalid document: {exc}"
             for ok, item in self._bulk(actions):
@@ -449,7 +466,9 @@ class ElasticBackend(SearchBackend):
 
     # -- timelines ----------------------------------------------------------------
 
-    def _event_filter(self, entity: str | None, countries: Sequence[str], precisions: list[str] | None) -> dict[str, Any]:
+    def _event_filter(
+        self, entity: str | None, countries: Sequence[str], precisions: list[str] | None
+    ) -> dict[str, Any]:
         flt: list[dict[str, Any]] = [{"exists": {"field": "events.date"}}]
         if entity:
             flt.append({"term": {"events.participants": entity}})
@@ -472,10 +491,22 @@ class ElasticBackend(SearchBackend):
         ev_body = {
             "size": 0,
             "query": {"bool": {"must": text or [{"match_all": {}}]}},
-            "aggs": {"ev": {"nested": {"path": "events"}, "aggs": {"f": {
-                "filter": self._event_filter(entity, countries, _PRECISIONS[interval]),
-                "aggs": {"p": {"date_histogram": {"field": "events.date", **hist},
-                               "aggs": {"t": {"terms": {"field": "events.type", "size": 1000}}}}}}}}},
+            "aggs": {
+                "ev": {
+                    "nested": {"path": "events"},
+                    "aggs": {
+                        "f": {
+                            "filter": self._event_filter(entity, countries, _PRECISIONS[interval]),
+                            "aggs": {
+                                "p": {
+                                    "date_histogram": {"field": "events.date", **hist},
+                                    "aggs": {"t": {"terms": {"field": "events.type", "size": 1000}}},
+                                }
+                            },
+                        }
+                    },
+                }
+            },
         }
         doc_filter: list[dict[str, Any]] = [{"exists": {"field": "published_at"}}]
         if entity:
@@ -519,8 +550,12 @@ class ElasticBackend(SearchBackend):
                 if not wanted <= set(ev.get("countries") or []):
                     continue
                 item = {
-                    "article_id": src["id"], "url": src.get("url"), "title": _one(src.get("title")),
-                    "title_en": src.get("title_en"), "source": src.get("source"), "lang": src.get("lang"),
+                    "article_id": src["id"],
+                    "url": src.get("url"),
+                    "title": _one(src.get("title")),
+                    "title_en": src.get("title_en"),
+                    "source": src.get("source"),
+                    "lang": src.get("lang"),
                     "published_at": src.get("published_at"),
                 }
                 item.update({k: ev.get(k) for k in _EVENT_KEYS})
@@ -547,23 +582,37 @@ class ElasticBackend(SearchBackend):
         raw = self.engine.raw
         old = self.current_index()
         new = self._next_index()
-        started = datetime.now(timezone.utc) - timedelta(seconds=5)
+        started = datetime.now(UTC) - timedelta(seconds=5)
         self._call(f"creating {new}", raw.indices.create, index=new, body={})
         self._call("waiting for the new index", raw.cluster.health, index=new, wait_for_status="yellow")
-        first = self._body("the copy", raw.reindex, body={"source": {"index": old}, "dest": {"index": new}},
-                           wait_for_completion=True, refresh=True, request_timeout=3600)
+        first = self._body(
+            "the copy",
+            raw.reindex,
+            body={"source": {"index": old}, "dest": {"index": new}},
+            wait_for_completion=True,
+            refresh=True,
+            request_timeout=3600,
+        )
         catch_up = started.isoformat()
-        second_start = datetime.now(timezone.utc) - timedelta(seconds=5)
+        second_start = datetime.now(UTC) - timedelta(seconds=5)
         self._catch_up(old, new, catch_up, "index")
-        actions = [{"remove": {"index": old, "alias": self.alias}},
-                   {"add": {"index": new, "alias": self.alias, "is_write_index": True}}]
+        actions = [
+            {"remove": {"index": old, "alias": self.alias}},
+            {"add": {"index": new, "alias": self.alias, "is_write_index": True}},
+        ]
         self._call("switching the alias", raw.indices.update_aliases, body={"actions": actions})
         # Writes that reached the old index between the catch-up and the switch: copy what is missing.
         self._catch_up(old, new, second_start.isoformat(), "create")
         if not keep_old:
             self._call(f"deleting {old}", raw.indices.delete, index=old)
         self.refresh()
-        return {"old": old, "new": new, "copied": first.get("total", 0), "count": self.count(), "deleted_old": not keep_old}
+        return {
+            "old": old,
+            "new": new,
+            "copied": first.get("total", 0),
+            "count": self.count(),
+            "deleted_old": not keep_old,
+        }
 
     def _catch_up(self, old: str | None, new: str, since: str, op_type: str) -> None:
         body = {
@@ -583,5 +632,3 @@ def wait_for_green(backend: ElasticBackend, timeout: float = 60.0) -> None:
             return
         time.sleep(0.5)
     raise BackendError(f"{backend.flavour} at {backend.auth.url} did not turn green within {timeout:.0f} s")
-
-

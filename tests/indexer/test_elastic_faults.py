@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from engines import SCRIPT, Cluster, start_cluster, unavailable
 
 from coopwatch import pipeline
 from coopwatch.records import Analysis, Article
 from coopwatch.settings import load_settings
 from coopwatch.store import Store
-from engines import SCRIPT, Cluster, start_cluster, unavailable
 from indexer.base import BackendError, SearchQuery
 from indexer.elastic import ElasticBackend
 from indexer.elastic_client import Auth
@@ -40,8 +40,18 @@ def fill_store(tmp_path: Path, n: int, batch_size: int) -> tuple[Any, Store]:
             published_at=datetime(2024, 1, 1 + i % 28),
         )
         store.upsert_article(art)
-        store.save_analysis(art, Analysis(article_id=art.id, lang="en", lang_confidence=1.0, relevance=0.9,
-                                          title_en=art.title, text_en=art.text, countries=["VN"]))
+        store.save_analysis(
+            art,
+            Analysis(
+                article_id=art.id,
+                lang="en",
+                lang_confidence=1.0,
+                relevance=0.9,
+                title_en=art.title,
+                text_en=art.text,
+                countries=["VN"],
+            ),
+        )
     return settings, store
 
 
@@ -67,15 +77,20 @@ def test_node_stopped_mid_run_keeps_articles_pending(tmp_path: Path) -> None:
                     cluster.stop()  # the real node goes away between two batches
                 return super().index(docs)
 
-        backend = StopsAfterFirstBatch(Auth(url=cluster.url, timeout=5), flavour="opensearch", index="faults",
-                                       replicas=0)
+        backend = StopsAfterFirstBatch(
+            Auth(url=cluster.url, timeout=5), flavour="opensearch", index="faults", replicas=0
+        )
         with pytest.raises(BackendError, match="unreachable"):
             pipeline.index(store, settings, backend)
         backend.close()
         assert len(store.pending_index("opensearch")) == 15  # the first batch of 5 was acknowledged
 
-        subprocess.run([str(SCRIPT), "start", "opensearch", str(cluster.workdir), "1", str(cluster.base_port)],
-                       check=True, capture_output=True, timeout=400)
+        subprocess.run(
+            [str(SCRIPT), "start", "opensearch", str(cluster.workdir), "1", str(cluster.base_port)],
+            check=True,
+            capture_output=True,
+            timeout=400,
+        )
         again = ElasticBackend(Auth(url=cluster.url), flavour="opensearch", index="faults", replicas=0)
         counts = pipeline.index(store, settings, again)
         assert counts["indexed"] == 15 and counts["failed"] == 0
@@ -112,4 +127,3 @@ def test_reindex_switches_alias_and_keeps_documents(opensearch_cluster: Cluster,
     assert seen and set(seen) == {30}
     assert be.get(docs[0].id)["title"] == "Vaccine donation 0"
     be.close()
-
