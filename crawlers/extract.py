@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import dateparser
 import trafilatura
@@ -135,7 +136,7 @@ def extract(
     if not html.strip():
         raise Dropped("empty", "no content")
     try:
-        doc = trafilatura.bare_extraction(
+        doc: Any = trafilatura.bare_extraction(  # a Document (as_dict=False)
             html,
             url=url,
             with_metadata=True,

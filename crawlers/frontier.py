@@ -62,7 +62,7 @@ class FrontierMiddleware(BaseSpiderMiddleware):
 
     # ------------------------------------------------------------ resume
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        spider = self.crawler.spider
+        spider: Any = self.crawler.spider
         source = getattr(spider, "source", None)
         if source is not None:
             pending = self.store.frontier_pending(source.name)
@@ -83,7 +83,7 @@ class FrontierMiddleware(BaseSpiderMiddleware):
 
     # ------------------------------------------------------------ discovery
     def get_processed_request(self, request: scrapy.Request, response: Any) -> scrapy.Request | None:
-        spider = self.crawler.spider
+        spider: Any = self.crawler.spider
         if not hasattr(spider, "source") or not spider.is_article(request.url):
             return request
         if not on_domains(request.url, spider.source.allowed_domains):

@@ -18,8 +18,14 @@ from crawlers.items import FailedItem
 class DropCounterMiddleware:
     def process_spider_exception(self, response: Any, exception: Exception, spider: Any = None) -> Iterable[Any] | None:
         if isinstance(exception, HttpError):
-            source = getattr(getattr(response, "request", None), "meta", {}).get("source") or getattr(
-                spider, "source_name", "?"
-            )
-            return [FailedItem(url=response.url, source=source, reason=f"http-{response.status}")]
+            src = getattr(spider, "source", None)
+            source = str(src.name if src is not None else getattr(spider, "name", "?"))
+            return [
+                FailedItem(
+                    url=response.url,
+                    source=source,
+                    reason=f"http-{response.status}",
+                    frontier_id=response.meta.get("frontier_id"),
+                )
+            ]
         return None

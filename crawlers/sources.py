@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 from typing import Literal
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -42,7 +42,7 @@ class Source(BaseModel):
     article_patterns: list[str] = Field(min_length=1)
     follow_patterns: list[str] = []
     selectors: dict[str, str] = {}
-    politeness: Politeness = Politeness()
+    politeness: Politeness = Field(default_factory=lambda: Politeness())
     group: str = "default"
     schedule: str | None = None  # cron expression overriding the group's
     enabled: bool = True
@@ -78,7 +78,7 @@ class Source(BaseModel):
     @classmethod
     def _domains(cls, domains: list[str]) -> list[str]:
         for d in domains:
-            if not re.match(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$", d, re.I) or "://" in d:
+            if not re.match(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$", d, re.IGNORECASE) or "://" in d:
                 raise ValueError(f"{d!r} is not a bare domain name (write e.g. 'who.int', no scheme or path)")
         return domains
 
