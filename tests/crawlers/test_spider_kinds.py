@@ -7,7 +7,7 @@ in one run through the real child-process runner.
 
 from __future__ import annotations
 
-from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -33,11 +33,16 @@ def demo_crawl(tmp_path_factory):
         with store.engine.connect() as conn:
             ids = list(conn.exec_driver_sql("select id from articles").scalars())
         arts = [store.get_article(a) for a in ids]
-        yield report, {a.url.split(base, 1)[1]: a for a in arts}, store
+        yield SimpleNamespace(
+            report=report,
+            arts={a.url.split(base, 1)[1]: a for a in arts},
+            store=store,
+            recrawl=lambda: run_crawl(settings, load_sources(path), path),
+        )
 
 
 def test_every_kind_stores_its_articles(demo_crawl):
-    report, arts, _store = demo_crawl
+    report = demo_crawl.report
     per = report["sources"]
     assert per["demo-en"]["new"] == 6  # RSS 2.0
     assert per["demo-de"]["new"] == 6  # Atom 1.0
@@ -48,7 +53,7 @@ def test_every_kind_stores_its_articles(demo_crawl):
 
 
 def test_listing_follows_pagination_and_decodes_gbk(demo_crawl):
-    _report, arts, _store = demo_crawl
+    arts = demo_crawl.arts
     # linked only from /zh/list_2.html
     assert "/zh/content/2022-10/12/content_1004.html" in arts
     assert "/zh/content/2023-11/06/content_1001.html" in arts
@@ -59,7 +64,7 @@ def test_listing_follows_pagination_and_decodes_gbk(demo_crawl):
 
 
 def test_sitemap_and_atom_dates_say_how_they_were_found(demo_crawl):
-    _report, arts, _store = demo_crawl
+    arts = demo_crawl.arts
     vi = [a for u, a in arts.items() if u.startswith("/vi/")]
     assert vi and all(a.published_at is not None for a in vi)
     assert {a.date_method for a in vi} <= {"metadata", "sitemap", "dateline"}
@@ -69,6 +74,18 @@ def test_sitemap_and_atom_dates_say_how_they_were_found(demo_crawl):
 
 
 def test_frontier_settled_for_every_source(demo_crawl):
-    _report, _arts, store = demo_crawl
+    store = demo_crawl.store
     for name in ("demo-en", "demo-de", "demo-vi", "demo-zh"):
         assert set(store.frontier_counts(name)) == {"done"}, name
+
+
+def test_recrawl_of_every_kind_skips_known_unchanged_articles(demo_crawl):
+    arts, store = demo_crawl.arts, demo_crawl.store
+    again = demo_crawl.recrawl()  # last in the module: it re-crawls the same store
+    per = again["sources"]
+    for name in ("demo-en", "demo-de", "demo-vi", "demo-zh"):
+        assert per[name]["new"] == per[name]["updated"] == per[name]["unchanged"] == 0, (name, per[name])
+        assert per[name]["skipped/known-unchanged"] == 6, (name, per[name])
+    # feed/sitemap dates skip without a request; the listing's pages are asked If-Modified-Since (304)
+    assert per["demo-vi"]["requests"] < 6 and per["demo-zh"]["responses"] >= 6 + 3
+    assert store.count_articles() == len(arts) == 24
