@@ -109,7 +109,7 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
         try:
             result = run_pipeline(
                 c.store, c.settings, job=job.id, kind="run-now", stages=kw.get("stages") or ("crawl", "process", "index"),
-                group=kw.get("group"), sources=kw.get("sources"), wait=wait, runner=run_stage,
+                group=kw.get("group"), sources=kw.get("sources"), wait=wait, hold_all=True, runner=run_stage,
             )
         except Exception as exc:  # recorded in the history already
             err.print(f"[red]failed[/]: {type(exc).__name__}: {exc}")

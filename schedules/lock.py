@@ -86,7 +86,11 @@ def _insert(engine: Engine) -> Any:
 
 
 def ensure_table(engine: Engine) -> None:
-    lock_metadata.create_all(engine, checkfirst=True)
+    try:
+        lock_metadata.create_all(engine, checkfirst=True)
+    except sa.exc.OperationalError:  # another process created it between our check and our CREATE
+        if not sa.inspect(engine).has_table(locks.name):
+            raise
 
 
 def is_stale(row: Any, now: float) -> bool:

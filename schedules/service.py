@@ -89,10 +89,24 @@ def desired_jobs(settings: Settings) -> list[dict[str, Any]]:
     return jobs
 
 
-def build_scheduler(settings: Settings, store: Store, *, blocking: bool = False) -> BaseScheduler:
+class EditOnlyScheduler(BaseScheduler):
+    """A scheduler with no main loop: it reads and edits the job store and never runs a job.
+
+    (A paused BackgroundScheduler is not safe for this: shutting it down races its
+    thread, which can then process — and consume — a due run.)
+    """
+
+    def wakeup(self) -> None:
+        pass
+
+    def shutdown(self, wait: bool = True) -> None:
+        super().shutdown(wait)
+
+
+def build_scheduler(settings: Settings, store: Store, *, blocking: bool = False, edit_only: bool = False) -> BaseScheduler:
     """A scheduler on the store's database with our job defaults and listeners (not started)."""
     tz = ZoneInfo(settings.timezone)
-    cls = BlockingScheduler if blocking else BackgroundScheduler
+    cls: type[BaseScheduler] = EditOnlyScheduler if edit_only else BlockingScheduler if blocking else BackgroundScheduler
     sched = cls(
         jobstores={"default": SQLAlchemyJobStore(engine=store.engine, tablename=JOBS_TABLE)},
         executors={"default": ThreadPoolExecutor(8)},
@@ -131,7 +145,10 @@ def sync_jobs(sched: BaseScheduler, settings: Settings) -> dict[str, list[str]]:
     tz = ZoneInfo(settings.timezone)
     changes: dict[str, list[str]] = {"added": [], "changed": [], "removed": [], "kept": []}
     want = {j["id"]: j for j in desired_jobs(settings)}
+    grace = int(settings.misfire_grace_hours * 3600)
     for job in sched.get_jobs():
+        if job.misfire_grace_time != grace:  # stored with each job; follow the setting
+            sched.modify_job(job.id, misfire_grace_time=grace)
         if job.id.startswith("user:"):
             continue
         spec = want.pop(job.id, None)
@@ -207,10 +224,10 @@ def describe_jobs(sched: BaseScheduler, settings: Settings, now: datetime | None
 
 
 class Paused:
-    """A scheduler started paused: reads and edits the job store, runs nothing (for the CLI)."""
+    """An edit-only scheduler for the CLI: reads and edits the job store, runs nothing."""
 
     def __init__(self, settings: Settings, store: Store):
-        self.sched = build_scheduler(settings, store)
+        self.sched = build_scheduler(settings, store, edit_only=True)
 
     def __enter__(self) -> BaseScheduler:
         self.sched.start(paused=True)
