@@ -29,7 +29,7 @@ from typing import Any
 from coopwatch import pipeline
 from coopwatch.settings import Settings, load_settings
 from coopwatch.store import Store
-from schedules.lock import Leases, LockBusy
+from schedules.lock import Leases, LockBusy, sweep
 
 log = logging.getLogger(__name__)
 STAGES = ("crawl", "process", "index")
@@ -126,6 +126,8 @@ def run_pipeline(
         "process": ["process"],
         "index": ["index"],
     }
+    for stale in sweep(store.engine):  # dead holders' leases go, their runs read interrupted
+        log.warning("removed the stale lease %s of %s (%s)", stale["name"], stale["label"], stale["owner"])
     leases = Leases(store.engine, label=f"{kind} {job}")
     run_id = store.start_run(kind, job)
     result: dict[str, Any] = {"run_id": run_id, "job": job, "kind": kind, "stages": stages}
