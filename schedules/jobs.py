@@ -179,7 +179,7 @@ def _stage(
 ) -> dict[str, Any]:
     def fn() -> dict[str, Any]:
         if stage == "crawl":
-            return pipeline.crawl(settings, src, path) if src else {"sources": {}, "totals": {}}
+            return pipeline.crawl(settings, src, path) if src and path else {"sources": {}, "totals": {}}
         if stage == "process":
             return runner("process", pipeline.process, store=store, settings=settings)
         return runner("index", pipeline.index, store=store, settings=settings, backend=backend)

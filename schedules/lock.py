@@ -18,6 +18,7 @@ a run as ``running`` forever.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
@@ -34,6 +35,7 @@ from sqlalchemy.engine import Engine
 from coopwatch.errors import CoopwatchError
 from coopwatch.store import runs
 
+log = logging.getLogger(__name__)
 lock_metadata = sa.MetaData()
 
 locks = sa.Table(
@@ -81,7 +83,7 @@ def _insert(engine: Engine) -> Any:
     if engine.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
-        from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
     return insert(locks)
 
 
@@ -218,8 +220,8 @@ class Leases:
         while not self._stop.wait(self.ttl / 3):
             try:
                 self.renew()
-            except Exception:  # a transient database error must not kill the holder; the next beat retries
-                pass
+            except Exception as exc:  # noqa: BLE001 - a transient database error must not kill the holder
+                log.warning("renewing the leases of %s failed (%s); retrying at the next beat", self.label, exc)
 
     def _stop_heartbeat(self) -> None:
         self._stop.set()

@@ -233,7 +233,7 @@ class Paused:
         self.sched.start(paused=True)
         return self.sched
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.sched.shutdown(wait=False)
 
 

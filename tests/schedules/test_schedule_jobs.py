@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from datetime import datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,7 +29,7 @@ from schedules.service import Paused, add_user_job, build_scheduler
 def cli(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "coopwatch", "--data-dir", str(data_dir), *args],
-        capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})},
+        capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})}, check=False,
     )
 
 
@@ -121,7 +122,7 @@ def test_overlapping_triggers_never_overlap(env, tmp_path):
     entries = [json.loads(line) for line in log_file.read_text().splitlines()]
     ran = sorted((e["start"], e["end"]) for e in entries if "start" in e)
     assert len(ran) >= 2
-    assert all(prev_end <= start for (_, prev_end), (start, _) in zip(ran, ran[1:], strict=False)), ran
+    assert all(prev_end <= start for (_, prev_end), (start, _) in pairwise(ran)), ran
     assert any(e.get("busy") for e in entries)  # the lease refused the other scheduler's run
     skipped = [r for r in store.list_runs(100) if r["status"] == "skipped"]
     assert skipped and "still going" in skipped[0]["error"]  # max_instances refused this scheduler's own re-run
@@ -147,7 +148,7 @@ def test_busy_work_is_skipped_by_catchup_and_manual_run(env):
 
 
 def test_failed_job_says_why_and_exits_non_zero(env):
-    settings, store = env
+    settings, _store = env
     broken = {"COOPWATCH_BACKEND": "elasticsearch", "COOPWATCH_ES_URL": "http://127.0.0.1:9"}  # nothing listens
     res = cli(settings.data_dir, "schedule", "run-now", "catchup", env=broken)
     assert res.returncode == 1
