@@ -30,7 +30,7 @@ _PIP = {"elasticsearch": "elasticsearch", "elasticsearch7": "elasticsearch7", "o
 
 @dataclass(kw_only=True)
 class Auth:
-    url: str
+    url: str  # one URL, or several nodes of one cluster comma-separated (the client fails over)
     api_key: str | None = None
     username: str | None = None
     password: str | None = None
@@ -103,6 +103,14 @@ class Engine:
             pass
 
 
+def hosts(url: str) -> list[str]:
+    """The node URLs in ``url`` (comma-separated; the client spreads requests and fails over)."""
+    found = [u.strip() for u in url.split(",") if u.strip()]
+    if not found:
+        raise BackendError("es_url is empty; give the engine URL, or several node URLs comma-separated")
+    return found
+
+
 def _construct(module: ModuleType, auth: Auth) -> Any:
     name = module.__name__
     kw: dict[str, Any] = {"verify_certs": auth.verify_certs}
@@ -114,7 +122,7 @@ def _construct(module: ModuleType, auth: Auth) -> Any:
             kw["api_key"] = auth.api_key
         if auth.username:
             kw["basic_auth"] = (auth.username, auth.password or "")
-        return module.Elasticsearch(auth.url, **kw)
+        return module.Elasticsearch(hosts(auth.url), **kw)
     kw["timeout"] = auth.timeout
     if auth.username:
         kw["http_auth"] = (auth.username, auth.password or "")
@@ -124,7 +132,7 @@ def _construct(module: ModuleType, auth: Auth) -> Any:
         else:
             kw["api_key"] = auth.api_key
     cls = module.OpenSearch if name == "opensearchpy" else module.Elasticsearch
-    return cls([auth.url], **kw)
+    return cls(hosts(auth.url), **kw)
 
 
 def connect(flavour: str, auth: Auth) -> Engine:
