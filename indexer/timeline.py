@@ -94,6 +94,7 @@ def write_png(data: dict[str, Any], path: str | Path, title: str = "") -> Path:
     """Stacked bars of events per type per period, with article mentions as a line."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     path = Path(path)
     buckets = data.get("buckets", [])
@@ -108,6 +109,7 @@ def write_png(data: dict[str, Any], path: str | Path, title: str = "") -> Path:
         ax.bar(xs, heights, bottom=bottom, label=kind.replace("_", " "))
         bottom = [a + b for a, b in zip(bottom, heights)]
     ax.set_ylabel("events")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(data.get("interval", "period"))
     ax.set_xticks(xs)
     ax.set_xticklabels(periods, rotation=45 if len(periods) > 6 else 0, ha="right" if len(periods) > 6 else "center")
@@ -116,13 +118,14 @@ def write_png(data: dict[str, Any], path: str | Path, title: str = "") -> Path:
         ax2.plot(xs, mentions, color="black", marker="o", linewidth=1.5, label="article mentions")
         ax2.set_ylabel("articles")
         ax2.set_ylim(bottom=0)
+        ax2.yaxis.set_major_locator(MaxNLocator(integer=True))  # article counts are whole numbers
         handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
         labels = ax.get_legend_handles_labels()[1] + ax2.get_legend_handles_labels()[1]
     else:
         handles, labels = ax.get_legend_handles_labels()
     if handles:  # outside the axes, right: never hides a bar
-        fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.86, 0.92), fontsize="small")
-        fig.subplots_adjust(right=0.84)
+        # below the plot: to the right it would cover the mentions axis
+        fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize="small")
     if not periods:
         ax.text(0.5, 0.5, "no dated events", ha="center", va="center", transform=ax.transAxes)
     ax.set_title(title or "Cooperation timeline")
