@@ -304,13 +304,20 @@ class SqliteBackend(SearchBackend):
         )
         order = "s.rank, d.published_at DESC" if match else "d.published_at IS NULL, d.published_at DESC"
         with self._lock:
-            total = int(self._read(f"SELECT count(*) FROM ({sel})", params)[0][0])
-            rows = self._read(
-                f"SELECT d.*, s.rank AS rank FROM ({sel}) s JOIN docs d ON d.docno = s.docno "
-                f"ORDER BY {order}, d.docno LIMIT ? OFFSET ?",
-                [*params, query.per_page, (query.page - 1) * query.per_page],
-            )
-            facets = self._facets(sel, params, bool(total)) if query.facets else {}
+            # The match set (FTS + bm25 + filters) is computed once into a temp table;
+            # the count, the page and every facet read it instead of re-running the match.
+            self._read("DROP TABLE IF EXISTS temp.matched")
+            self._read(f"CREATE TEMP TABLE matched AS {sel}", params)
+            try:
+                total = int(self._read("SELECT count(*) FROM temp.matched")[0][0])
+                rows = self._read(
+                    "SELECT d.*, s.rank AS rank FROM temp.matched s JOIN docs d ON d.docno = s.docno "
+                    f"ORDER BY {order}, d.docno LIMIT ? OFFSET ?",
+                    [query.per_page, (query.page - 1) * query.per_page],
+                )
+                facets = self._facets("SELECT docno FROM temp.matched", [], bool(total)) if query.facets else {}
+            finally:
+                self._read("DROP TABLE IF EXISTS temp.matched")
         hits = [self._hit(row, variants) for row in rows]
         return SearchResults(total=total, hits=hits, facets=facets, page=query.page, per_page=query.per_page)
 
