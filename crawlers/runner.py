@@ -74,6 +74,21 @@ def crawl_command(
     return cmd, env
 
 
+def _stop_with_parent() -> None:
+    """In the crawl child: be killed when the parent dies, even by SIGKILL.
+
+    Otherwise a killed ``coopwatch run`` leaves its crawl running without the run's
+    lock, and the next run's crawl could overlap it. SIGKILL, not SIGTERM: Scrapy's
+    graceful stop waits for in-flight downloads, and the crawl is built to survive
+    SIGKILL (the frontier keeps every unfinished URL pending for the next run).
+    """
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
 def run_crawl(
     settings: Settings,
     sources: list[Source],
@@ -96,7 +111,15 @@ def run_crawl(
         cmd, env = crawl_command(
             settings, sources, sources_file, stats_file, jobdir=jobdir, log_level=log_level, incremental=incremental
         )
-        proc = subprocess.run(cmd, check=False, env=env, timeout=timeout, capture_output=True, text=True)
+        proc = subprocess.run(
+            cmd,
+            check=False,
+            env=env,
+            timeout=timeout,
+            capture_output=True,
+            text=True,
+            preexec_fn=_stop_with_parent if sys.platform.startswith("linux") else None,  # noqa: PLW1509
+        )
         if proc.returncode != 0 or not stats_file.exists():
             tail = (proc.stderr or proc.stdout or "").strip().splitlines()[-15:]
             raise CrawlFailed(f"crawl process exited with {proc.returncode}:\n" + "\n".join(tail))
