@@ -8,7 +8,7 @@ same methods over the same records, and one contract test-suite
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -80,6 +80,18 @@ class IndexReport:
 
 class BackendError(CoopwatchError):
     """The engine cannot be reached or refused a request (message says how to fix)."""
+
+
+def batched(docs: Iterable[IndexDoc], size: int) -> Iterator[list[IndexDoc]]:
+    """Lists of at most ``size`` docs (itertools.batched arrives only in Python 3.12)."""
+    batch: list[IndexDoc] = []
+    for doc in docs:
+        batch.append(doc)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 class SearchBackend(abc.ABC):

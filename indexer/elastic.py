@@ -39,6 +39,7 @@ from indexer.base import (
     SearchHit,
     SearchQuery,
     SearchResults,
+    batched,
 )
 from indexer.elastic_client import Auth, Engine, connect
 from indexer.highlight import snippet as head_snippet
@@ -138,16 +139,6 @@ def from_source(src: dict[str, Any]) -> dict[str, Any]:
     )
     return out
 
-
-def _batches(items: Iterable[IndexDoc], size: int) -> Iterator[list[IndexDoc]]:
-    batch: list[IndexDoc] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 class ElasticBackend(SearchBackend):
@@ -312,7 +303,7 @@ class ElasticBackend(SearchBackend):
     def index(self, docs: Iterable[IndexDoc]) -> IndexReport:
         self._ensure()
         report = IndexReport()
-        for batch in _batches(docs, CHUNK_SIZE):
+        for batch in batched(docs, CHUNK_SIZE):
             actions = []
             for doc in batch:
                 try:

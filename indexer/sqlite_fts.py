@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from indexer.base import (
     SearchHit,
     SearchQuery,
     SearchResults,
+    batched,
 )
 from indexer.highlight import snippet
 from indexer.sqlite_schema import SCHEMA, SCHEMA_VERSION, Rows, prepare
@@ -66,16 +67,6 @@ def _hint(path: Path) -> str:
         "away and run `coopwatch index` again to rebuild the search index from the store"
     )
 
-
-def _batches(docs: Iterable[IndexDoc], size: int) -> Iterator[list[IndexDoc]]:
-    batch: list[IndexDoc] = []
-    for doc in docs:
-        batch.append(doc)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 class SqliteBackend(SearchBackend):
@@ -150,7 +141,7 @@ class SqliteBackend(SearchBackend):
 
     def index(self, docs: Iterable[IndexDoc]) -> IndexReport:
         report = IndexReport()
-        for batch in _batches(docs, BATCH_SIZE):
+        for batch in batched(docs, BATCH_SIZE):
             # Tokenising (jieba, stemmers) happens before the write lock is taken.
             rows: dict[str, Rows] = {}
             for doc in batch:
