@@ -75,12 +75,41 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
     @app.command("eval")
     def eval_cmd(
         ctx: typer.Context,
-        gold: Path | None = typer.Option(None, "--gold", help="Gold directory (default tests/gold of this checkout)."),
+        gold: Path | None = typer.Option(
+            None, "--gold", help="Gold directory: tests/gold (default) or a realgold set (<lang>/gold.yaml, e.g. ../shared/realgold)."
+        ),
+        split: str = typer.Option("heldout", "--split", help="Realgold split to print: tune | heldout | all."),
+        extra: bool = typer.Option(True, "--extra/--no-extra", help="Realgold: add coopwatch's own pages (tests/realgold) to the tune split."),
         write_baseline: Path | None = typer.Option(None, "--write-baseline", help="Also write the scores here as the new pinned baseline."),
         as_json: bool = JsonOpt,
     ) -> None:
-        """Score the NLP stage on the gold set: precision/recall/F1 per language and field."""
-        from nlp import evaluate
+        """Score the NLP stage on a gold set: per language organizations, countries, events, language, relevance."""
+        from nlp import evaluate, realgold
+
+        if gold is not None and realgold.is_realgold(gold):
+            if split not in (*realgold.SPLITS, "all"):
+                raise InputError(f"--split must be tune, heldout or all, not {split!r}")
+            items = realgold.load_realgold(gold)
+            if extra and realgold.EXTRA_GOLD.is_dir() and gold.resolve() != realgold.EXTRA_GOLD.resolve():
+                items += realgold.load_realgold(realgold.EXTRA_GOLD, extra=True)
+            report = realgold.evaluate_real(items, ctx.obj.settings)
+            if write_baseline:
+                pinned = realgold.baseline_of(report, split)
+                write_baseline.write_text(json.dumps(pinned, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+                err.print(f"baseline written to {write_baseline}")
+
+            def render_real(r: dict[str, Any]) -> None:
+                for name in ("tune", "heldout") if split == "all" else (split,):
+                    t = Table(
+                        "lang", "org R", "org P", "ctry R", "ctry P", "event F1", "lang id", "relev F1",
+                        title=f"{gold} — {name} split (nlp {r['nlp_version']})",
+                    )
+                    for row in realgold.table_rows(r, name):
+                        t.add_row(*[row["lang"], *(f"{row[k]:.2f}" if row[k] is not None else "-" for k in realgold.GATED)])
+                    out.print(t)
+
+            emit(report, as_json, render_real)
+            return
 
         report = evaluate.evaluate(evaluate.load_gold(gold), ctx.obj.settings)
         if write_baseline:
