@@ -101,11 +101,41 @@ def load_countries(path: str | None = None) -> CountryData:
         table: dict[str, dict] = raw["countries"]
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise ConfigError(f"country table {file} cannot be read ({exc}); restore it from git") from exc
+    _add_cldr_names(table)
     masks = raw.get("mask") or {}
     matchers = {lang: _build(lang, table, list(masks.get(lang) or [])) for lang in ("zh", "en", "de", "vi")}
     abbr = {str(v["abbr"]): iso for iso, v in table.items() if v.get("abbr")}
     places = {str(k): tuple(str(x) for x in v) for k, v in (raw.get("places") or {}).items()}
     return CountryData(matchers=matchers, abbr=abbr, places=places)
+
+
+# CLDR names that are also ordinary words or given names in one of our languages.
+_CLDR_SKIP = {"Jordan", "Chad", "Georgia", "Jersey", "Turkey", "Guernsey", "Man", "Niger", "Mali", "Chile", "Cuba", "Peru"}
+
+
+def _add_cldr_names(table: dict[str, dict]) -> None:
+    """Every country's name in zh/en/de/vi from CLDR (``babel``), beside the curated table."""
+    import pycountry
+    from babel import Locale
+
+    codes = {c.alpha_2 for c in pycountry.countries}
+    for lang in ("zh", "en", "de", "vi"):
+        names = Locale(lang).territories
+        for iso in codes:
+            name = names.get(iso)
+            if not name or name in _CLDR_SKIP or (lang != "zh" and len(name) < 4) or (lang == "zh" and len(name) < 2):
+                continue
+            entry = table.setdefault(iso, {})
+            have = entry.setdefault(lang, []) or []
+            variants = {name}
+            if lang == "en":
+                official = pycountry.countries.get(alpha_2=iso)
+                variants |= {n for n in (getattr(official, "name", None), getattr(official, "common_name", None)) if n}
+                variants |= {name.replace(" & ", " and ")}
+            for v in variants:
+                if v not in have and "(" not in v and "," not in v and v not in _CLDR_SKIP:
+                    have.append(v)
+            entry[lang] = have
 
 
 def _mask(text: str, masks: tuple[str, ...]) -> str:
@@ -170,3 +200,34 @@ def find_place(text: str) -> str | None:
                 if best is None or key < best:
                     best = key
     return best[2] if best else None
+
+
+HOME = {"zh": "CN", "vi": "VN", "de": "DE"}
+
+
+def article_countries(title: str, text: str, lang: str, mentions: list, relevant: bool) -> list[str]:
+    """Countries taking part in an article's story.
+
+    Names and pair forms (:func:`detect_countries`), the countries of the
+    cities and provinces it names (:mod:`nlp.places`), the home countries of
+    gazetteer organizations, and — for a relevant zh/vi/de story — the home
+    country of the language when a domestic organization takes part (a
+    Guangzhou hospital story is a Chinese story): an organization found by the
+    rules or a tagger whose name contains no foreign country.
+    """
+    from nlp.gazetteer import load_gazetteer
+    from nlp.places import place_countries
+
+    found = set(detect_countries(title, lang)) | set(detect_countries(text, lang))
+    found |= place_countries(title, lang) | place_countries(text, lang)
+    gaz = load_gazetteer()
+    for m in mentions:
+        org = gaz.get(m.entity_id)
+        if org is not None and org.country:
+            found.add(org.country)
+    home = HOME.get(lang)
+    if home and relevant and home not in found:
+        foreign = [m for m in mentions if m.field in ("title", "text") and not gaz.get(m.entity_id)]
+        if any(not (set(detect_countries(m.surface, lang)) - {home}) for m in foreign):
+            found.add(home)
+    return sorted(found)

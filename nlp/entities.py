@@ -39,7 +39,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from coopwatch.records import EntityMention
-from nlp import orgrules
+from nlp import ner, orgrules
 from nlp.gazetteer import Gazetteer, alias_key, is_case_sensitive, load_gazetteer
 
 SUPPORTED = ("zh", "en", "de", "vi")
@@ -192,7 +192,6 @@ def build_pipeline(lang: str) -> Language:
 
 
 _pipelines: dict[str, Language] = {}
-_trained: dict[str, Language | None] = {}
 _lock = threading.Lock()
 
 
@@ -215,36 +214,39 @@ def parse_spacy_models(value: str) -> dict[str, str]:
     return out
 
 
-def _trained_pipeline(name: str) -> Language | None:
-    with _lock:
-        if name not in _trained:
-            nlp = None
-            if spacy.util.is_package(name):
-                nlp = spacy.load(
-                    name,
-                    exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "morphologizer", "senter", "textcat"],
-                )
-            _trained[name] = nlp
-        return _trained[name]
+def _org_type(surface: str, lang: str) -> str:
+    if lang == "zh":
+        for suffix, typ in orgrules._ZH_SUFFIX_TYPES:
+            if surface.endswith(suffix):
+                return typ
+        return "ORG"
+    low = surface.lower()
+    return next((t for k, t in orgrules._EN_TYPE if k in low), "ORG")
 
 
-def _ner_matches(text: str, lang: str, settings: Any, taken: list[OrgMatch]) -> list[OrgMatch]:
-    name = parse_spacy_models(getattr(settings, "spacy_models", "") or "").get(lang)
-    if not name:
-        return []
-    nlp = _trained_pipeline(name)
-    if nlp is None or "ner" not in nlp.pipe_names:
-        return []
-    out: list[OrgMatch] = []
-    for ent in nlp(text).ents:
-        if ent.label_ not in ("ORG", "ORGANIZATION"):
+def _merge_trained(text: str, lang: str, settings: Any, matches: list[OrgMatch]) -> list[OrgMatch]:
+    """Add the trained tagger's organizations: they replace overlapping rule spans
+    (a trained model finds the edges of long names better than suffix rules) but
+    never a gazetteer match."""
+    models = parse_spacy_models(getattr(settings, "spacy_models", "") or "") if settings is not None else {}
+    trained = ner.trained_orgs(text, lang, models)
+    if not trained:
+        return matches
+    label = "ner:lac" if lang == "zh" else f"ner:{models.get('en') or ner.DEFAULT_MODELS['en']}"
+    kept = list(matches)
+    for start, end, _ in trained:
+        overlapping = [m for m in kept if start < m.end and end > m.start]
+        if any(m.matcher == "gazetteer" for m in overlapping):
             continue
-        if any(ent.start_char < t.end and ent.end_char > t.start for t in taken):
+        if any(m.end - m.start > end - start and m.start <= start and m.end >= end for m in overlapping) and lang != "zh":
+            continue  # an English rule span that contains the tagger's span is the fuller name
+        kept = [m for m in kept if m not in overlapping]
+        surface = text[start:end]
+        key = orgrules.normalise_key(surface)
+        if not key or key in orgrules.GENERIC_KEYS:
             continue
-        key = orgrules.normalise_key(ent.text)
-        if key and key not in orgrules.GENERIC_KEYS:
-            out.append(OrgMatch(ent.start_char, ent.end_char, f"org:auto:{key}", ent.text, "ORG", f"ner:{name}"))
-    return out
+        kept.append(OrgMatch(start, end, f"org:auto:{key}", " ".join(surface.split()), _org_type(surface, lang), label))
+    return kept
 
 
 def find_orgs(text: str, lang: str, settings: Any = None) -> list[OrgMatch]:
@@ -252,9 +254,8 @@ def find_orgs(text: str, lang: str, settings: Any = None) -> list[OrgMatch]:
     if not text or not text.strip():
         return []
     doc = get_pipeline(lang)(text)
-    matches: list[OrgMatch] = list(doc._.coop_orgs or [])
-    if settings is not None:
-        matches += _ner_matches(text, lang, settings, matches)
+    matches = [m for m in doc._.coop_orgs or [] if m.matcher == "gazetteer" or ner.keep_rule(text[m.start : m.end], lang)]
+    matches = _merge_trained(text, lang, settings, matches)
     return sorted(matches, key=lambda m: (m.start, m.end))
 
 

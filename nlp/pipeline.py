@@ -64,10 +64,6 @@ class Analyzer:
         if text_en:
             mentions += entities.extract_entities(text_en, "en", "text_en", self.settings)
 
-        found_countries = sorted(
-            set(countries.detect_countries(title, work_lang)) | set(countries.detect_countries(text, work_lang))
-        )
-
         text_mentions = [m for m in mentions if m.field == "text"]
         title_mentions = [m for m in mentions if m.field == "title"]
         evs = events.extract_events(text, work_lang, article.published_at, text_mentions, countries.detect_countries)
@@ -82,6 +78,9 @@ class Analyzer:
             # outside health cooperation a trigger word ("agreed a fee") is no cooperation event,
             # unless an organization takes part in it
             evs = [e for e in evs if e.participants]
+        found_countries = countries.article_countries(
+            title, text, work_lang, original, rel >= getattr(self.settings, "relevance_threshold", 0.5)
+        )
         if status == "done":
             evs = [replace(e, evidence_en=translate.translate_sentence(e.evidence, lang, self.settings)) for e in evs]
         return Analysis(

