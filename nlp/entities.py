@@ -115,6 +115,8 @@ class OrgComponent:
             org = self.gaz.get(org_id) if org_id else None
             if org:
                 found.append(OrgMatch(m.start(), m.end(), org.id, org.name, org.type, "gazetteer"))
+        if self.lang == "vi":  # "cán bộ y tế" (health workers) is not the Bộ Y tế: Vietnamese names are capitalised
+            found = [f for f in found if not doc.text[f.start : f.start + 1].islower()]
         return _resolve(found)
 
     def __call__(self, doc: Doc) -> Doc:

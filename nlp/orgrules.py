@@ -280,10 +280,27 @@ _VI_HEADS = [
     ("Học viện", "ORG"),
     ("Cục", "GOV"),
     ("Đại sứ quán", "GOV"),
+    ("Tổng lãnh sự quán", "GOV"),
+    ("Lãnh sự quán", "GOV"),
+    ("Cơ quan", "AGENCY"),
+    ("Tổ chức", "NGO"),
+    ("Hội", "NGO"),
+    ("Tổng Hội", "NGO"),
+    ("Hiệp hội", "NGO"),
+    ("Quỹ", "NGO"),
+    ("Hải quan", "GOV"),
+    ("Ủy ban nhân dân", "GOV"),
+    ("UBND", "GOV"),
+    ("Tập đoàn", "ORG"),
+    ("Công ty", "ORG"),
 ]
 _VI_HEAD = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(h) for h, _ in _VI_HEADS) + r")(?!\w)")
 _VI_TYPE = dict(_VI_HEADS)
-_VI_SYLLABLE = re.compile(r"\s+([\w.]+)")
+_VI_SYLLABLE = re.compile(r"(?:\s+|-)([\w.]+)")  # Y-Dược joins like a space
+# Lower-case words that end a name only when they belong to it (y tế, cổ truyền), not geography that needs a name after it.
+_VI_TRAILING_OK = {"y", "tế", "dược", "cổ", "truyền", "học", "nhi", "sản", "ung", "bướu", "phổi", "mắt", "tim",
+                   "liễu", "nhiễm", "soát", "tật", "sinh", "hợp", "ương", "gia", "dân", "nghị", "tễ", "da", "truyền"}
+_VI_EMBASSY = ("Đại sứ quán", "Tổng lãnh sự quán", "Lãnh sự quán")
 _VI_STOP = {
     "đã",
     "sẽ",
@@ -444,12 +461,19 @@ _VI_ALLOWED_LOWER = {
 
 
 def _vi_name_end(text: str, pos: int) -> int:
-    """End offset of the name that follows a head ending at ``pos`` (pos if none)."""
+    """End offset of the name that follows a head ending at ``pos`` (pos if none).
+
+    Syllables run on while capitalised (or numbers, or lower-case words that
+    belong to names: tỉnh, y tế …) up to a function word; the name then ends
+    at its last capitalised syllable or a lower-case word that can end a name
+    (Bệnh viện Y học cổ truyền), never at "nói riêng", "đối", "nhấn mạnh".
+    """
     end = pos
-    last_cap_end = None
+    good_end = None
     after_cap = 0
     first = True
-    for _ in range(10):
+    prev = ""
+    for _ in range(12):
         m = _VI_SYLLABLE.match(text, end)
         if not m:
             break
@@ -460,29 +484,43 @@ def _vi_name_end(text: str, pos: int) -> int:
             else:
                 break
         cap = syl[:1].isupper() or syl[:1].isdigit()
+        low = syl.lower()
         if first and not cap:
             break
-        if not cap and syl.lower() in _VI_STOP and syl.lower() not in _VI_ALLOWED_LOWER:
+        joined = low == "hợp" and prev == "tổng"  # Đại học Tổng hợp
+        if not cap and not joined and low in _VI_STOP and low not in _VI_ALLOWED_LOWER:
             break
-        if cap or syl.lower() in _VI_ALLOWED_LOWER:
+        if cap or joined or low in _VI_ALLOWED_LOWER:
             after_cap = 0
         else:
             after_cap += 1
             if after_cap > 3:
                 break
         end = m.start(1) + len(syl)
-        if cap:
-            last_cap_end = end
+        if cap or joined or (low in _VI_TRAILING_OK and good_end is not None):
+            good_end = end
         first = False
+        prev = low
         if m.group(1).endswith(".") and not m.group(1).startswith("TP"):
             break
-    return end if last_cap_end is not None else pos
+    return good_end if good_end is not None else pos
+
+
+def _vi_embassy_tail(text: str, end: int) -> int:
+    """``Đại sứ quán Việt Nam tại Vương quốc Campuchia``: the host country after "tại"."""
+    m = re.match(r"\s+tại\s+", text[end:])
+    if not m:
+        return end
+    tail = _vi_name_end(text, end + m.end() - 1)
+    return tail if tail > end + m.end() - 1 else end
 
 
 def vi_candidates(text: str) -> list[Candidate]:
     out: list[Candidate] = []
     for m in _VI_HEAD.finditer(text):
         end = _vi_name_end(text, m.end())
+        if end > m.end() and m.group(0) in _VI_EMBASSY:
+            end = _vi_embassy_tail(text, end)
         if end > m.end():
             out.append((m.start(), end, _VI_TYPE[m.group(0)]))
     return out
