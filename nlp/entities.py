@@ -226,6 +226,9 @@ def _org_type(surface: str, lang: str) -> str:
     return next((t for k, t in orgrules._EN_TYPE if k in low), "ORG")
 
 
+_RUN_ON = re.compile(r"\s(?:and|und|và)\s|[)—–]")
+
+
 def _merge_trained(text: str, lang: str, settings: Any, matches: list[OrgMatch]) -> list[OrgMatch]:
     """Add the trained tagger's organizations: they replace overlapping rule spans
     (a trained model finds the edges of long names better than suffix rules) but
@@ -240,8 +243,11 @@ def _merge_trained(text: str, lang: str, settings: Any, matches: list[OrgMatch])
         overlapping = [m for m in kept if start < m.end and end > m.start]
         if any(m.matcher == "gazetteer" for m in overlapping):
             continue
-        if any(m.end - m.start > end - start and m.start <= start and m.end >= end for m in overlapping) and lang != "zh":
-            continue  # an English rule span that contains the tagger's span is the fuller name
+        if lang != "zh" and any(
+            m.end - m.start > end - start and m.start <= start and m.end >= end and not _RUN_ON.search(text[m.start : m.end])
+            for m in overlapping
+        ):
+            continue  # an English rule span that contains the tagger's span is the fuller name, unless it runs on
         kept = [m for m in kept if m not in overlapping]
         surface = text[start:end]
         key = orgrules.normalise_key(surface)
@@ -276,3 +282,36 @@ def extract_entities(text: str, lang: str, field: str = "text", settings: Any = 
         )
         for m in find_orgs(text, lang, settings)
     ]
+
+
+def merge_short_forms(mentions: list[EntityMention], texts: dict[str, str] | None = None) -> list[EntityMention]:
+    """Within one article, a found name that begins a longer found name is that organization
+    ("Caritas-Krankenhaus" → "Caritas-Krankenhaus St. Josef", "Medizinischen Fakultät" →
+    "Medizinischen Fakultät der Universität Ulm"): both mentions take the longer one's id.
+    Gazetteer ids are canonical and never merged."""
+    auto = {m.entity_id: m for m in mentions if m.entity_id.startswith("org:auto:")}
+    keys = sorted(auto, key=len, reverse=True)
+    target: dict[str, str] = {}
+    for short in keys:
+        k = short.removeprefix("org:auto:")
+        for long_ in keys:
+            lk = long_.removeprefix("org:auto:")
+            if len(lk) > len(k) and lk.startswith(k) and (lk[len(k)] == "-" or not k.isascii()):
+                target[short] = target.get(long_, long_)
+                break
+    for field, text in (texts or {}).items():  # "Korean International Cooperation Agency (KOICA)"
+        spans = sorted((m for m in mentions if m.field == field), key=lambda m: m.start)
+        for a, b in zip(spans, spans[1:]):
+            if text[a.end : b.start] == " (" and text[b.end : b.end + 1] == ")" and b.entity_id.startswith("org:auto:"):
+                target.setdefault(b.entity_id, target.get(a.entity_id, a.entity_id))
+    target = {k: v for k, v in target.items() if k != v}
+    if not target:
+        return mentions
+    every = {m.entity_id: m for m in mentions}
+    out = []
+    for m in mentions:
+        if m.entity_id in target:
+            longer = every[target[m.entity_id]]
+            m = EntityMention(**{**m.__dict__, "entity_id": longer.entity_id, "name": longer.name, "type": longer.type})
+        out.append(m)
+    return out

@@ -26,6 +26,8 @@ import threading
 from functools import lru_cache
 from typing import Any
 
+from nlp.orgrules import clean_en_span
+
 Span = tuple[int, int, str]  # start, end, type
 
 _lock = threading.Lock()
@@ -154,14 +156,14 @@ def en_orgs(text: str, model: str | None = None) -> list[Span]:
     for ent in doc.ents:
         if ent.label_ != "ORG":
             continue
-        start, end = ent.start_char, ent.end_char
-        surface = text[start:end]
-        lead = re.match(r"(?i)^the\s+", surface)
-        if lead:
-            start += lead.end()
+        start, surface = clean_en_span(text[ent.start_char : ent.end_char], ent.start_char)
+        end = start + len(surface)
         if text[start:end].endswith(("'s", "’s")):
             end -= 2
-        if keep_en(text[start:end]):
+        surface = text[start:end]
+        if EN_ACRONYM.match(surface) and f"({surface})" not in text:
+            continue  # a bare acronym (ODA, PTI) is kept only where the text defines it: "… Agency (KOICA)"
+        if keep_en(surface):
             out.append((start, end, "ORG"))
     return out
 

@@ -188,6 +188,27 @@ _DE_HEAD = re.compile(
     rf"Klinik)"
     rf"\s+(?:(?:rechts|links)\s+der\s+|der\s+|des\s+|für\s+)?{_DE_CAP}(?:\s+{_DE_CAP})?"
 )
+_DE_ADJ_PREFIX = (
+    r"(?:(?:[A-ZÄÖÜ][a-zäöüß]*(?:isch|lich|ral|nal|tal|ssisch)(?:e|en|er|es)|Deutsche[nrs]?|Technische[nr]?|Freie[nr]?|"
+    r"Staatliche[nr]?|Medizinische[nr]?|Eidgenössische[nrs]?|Evangelische[nrs]?|Katholische[nrs]?)\s+)"
+)
+_DE_LOWER_ADJ = r"(?:[a-zäöü][a-zäöüß]+(?:e|en|er|es)\s+)"
+_DE_NAMED = re.compile(
+    rf"(?<![\wÄÖÜäöüß-]){_DE_ADJ_PREFIX}?(?:[A-ZÄÖÜ][\wäöüß]*-)?"
+    r"(?:Gesellschaft|Zentrum|Zentrums|Institut|Instituts|Stiftung|Verwaltung|Departement|Fakultät|Kliniken|Klinikums?|"
+    r"Universität|Hochschule|Bundesministerium|Ministerium|Gesundheitsamt|Behörde|Verband|Akademie|Kammer|"
+    r"Universitätsklinikums?|Universitätsklinik|Krankenhaus|Klinik)"
+    rf"(?:\s+(?:für|der|des)\s+{_DE_LOWER_ADJ}?{_DE_ADJ_PREFIX}?{_DE_CAP}(?:\s+(?:und\s+)?{_DE_CAP}){{0,3}})?"
+    rf"(?:\s+(?:St\.\s+)?{_DE_CAP}(?:\s+{_DE_CAP})?)?"
+)
+# A genitive chain that belongs to the name: "… der Bundesrepublik Deutschland", "… der Universität Ulm".
+_DE_GENITIVE = re.compile(
+    r"\s+(?:der|des)\s+(?:Republik|Bundesrepublik|Volksrepublik|Universität|Provinz|Stadt|Hansestadt|Freien|"
+    r"Sozialistischen|Technischen|Charité)(?:\s+[A-ZÄÖÜ][\wäöüß-]*){0,3}"
+)
+# Words that start a sentence or a clause, never a name.
+_DE_NOT_NAME = re.compile(r"^(?:Die|Der|Das|Den|Dem|Des|Ein|Eine|Einer|Eines|Im|Am|Zum|Zur|Beim|Vom|Mit|Von|Für|Auf|In|An)\s+")
+
 _DE_TYPE = [
     ("ministerium", "GOV"),
     ("kranken", "HOSPITAL"),
@@ -205,14 +226,30 @@ def _de_type(s: str) -> str:
     return "ORG"
 
 
+def _de_trim(text: str, start: int, end: int) -> tuple[int, int]:
+    surface = text[start:end]
+    lead = _DE_NOT_NAME.match(surface)
+    if lead:
+        start += lead.end()
+    g = _DE_GENITIVE.match(text, end)
+    if g:
+        end = g.end()
+    surface = text[start:end]
+    stripped = surface.rstrip(".,;:")
+    if stripped.endswith(" St"):
+        stripped = stripped[:-3]
+    return start, start + len(stripped)
+
+
 def de_candidates(text: str) -> list[Candidate]:
     out: list[Candidate] = []
-    for pat in (_DE_COMPOUND, _DE_HEAD):
+    for pat in (_DE_COMPOUND, _DE_HEAD, _DE_NAMED):
         for m in pat.finditer(text):
-            start, end = m.start(), m.end()
-            surface = text[start:end].rstrip(".,;:")
-            end = start + len(surface)
-            out.append((start, end, _de_type(surface)))
+            start, end = _de_trim(text, m.start(), m.end())
+            if end > start:
+                out.append((start, end, _de_type(text[start:end])))
+    # names in English inside German text (Beijing University of Chinese Medicine, Sonja Kill Memorial Hospital)
+    out += en_candidates(text)
     return out
 
 
@@ -247,6 +284,24 @@ _EN_TYPE = [
 ]
 
 
+_EN_HEAD_WORD = re.compile(r"\b(?:Hospital|University|Ministry|Institute|Clinic|Commission|Department|Academy)\b")
+_EN_TRAILING_TITLE = re.compile(r"\s+(?:Dr|Mr|Mrs|Ms|Prof|Minister|President|Director|Deputy|Chairman|Secretary)\.?$")
+
+
+def clean_en_span(surface: str, start: int) -> tuple[int, str]:
+    """Drop what precedes a closing parenthesis or dash and a leading article: "EU)—The European Union"."""
+    cut = re.search(r"\)|—|–", surface)
+    if cut:
+        rest = surface[cut.end() :]
+        start += cut.end()
+        surface = rest
+    lead = re.match(r"\s*(?:[Tt]he\s+)?", surface)
+    if lead and lead.end():
+        start += lead.end()
+        surface = surface[lead.end() :]
+    return start, surface
+
+
 def en_candidates(text: str) -> list[Candidate]:
     out: list[Candidate] = []
     for pat in (_EN_SUFFIX, _EN_OF):
@@ -258,6 +313,12 @@ def en_candidates(text: str) -> list[Candidate]:
                 start += lead.end()
                 surface = surface[lead.end() :]
                 lead = _EN_LEADING.match(surface)
+            poss = max(surface.rfind("’s "), surface.rfind("'s "))
+            if poss >= 0 and not _EN_HEAD_WORD.search(surface[:poss]):  # "Hanoi’s Vietnam-Korea Friendship Clinic"
+                start += poss + 3
+                surface = surface[poss + 3 :]
+            start, surface = clean_en_span(surface, start)
+            surface = _EN_TRAILING_TITLE.sub("", surface)
             surface = surface.rstrip(".,;:'’")
             if surface.endswith(("'s", "’s")):
                 surface = surface[:-2]
@@ -526,7 +587,12 @@ def vi_candidates(text: str) -> list[Candidate]:
     return out
 
 
-RULES = {"zh": zh_candidates, "de": de_candidates, "en": en_candidates, "vi": vi_candidates}
+def vi_all_candidates(text: str) -> list[Candidate]:
+    """Vietnamese names plus names written in English inside the text."""
+    return vi_candidates(text) + en_candidates(text)
+
+
+RULES = {"zh": zh_candidates, "de": de_candidates, "en": en_candidates, "vi": vi_all_candidates}
 
 # Generic heads that name no particular organization.
 GENERIC_KEYS = {
@@ -542,6 +608,18 @@ GENERIC_KEYS = {
     "department-of-health",
     "ministry-of-foreign-affairs",
     "university-hospital",
+    "universitatsklinik",
+    "uniklinik",
+    "gesellschaft",
+    "zentrum",
+    "institut",
+    "fakultat",
+    "kliniken",
+    "hochschule",
+    "universitat",
+    "behorde",
+    "bundesministerium",
+    "stiftung",
     "医院",
     "大学",
     "卫健委",

@@ -64,6 +64,7 @@ class Analyzer:
         if text_en:
             mentions += entities.extract_entities(text_en, "en", "text_en", self.settings)
 
+        mentions = entities.merge_short_forms(mentions, {"title": title, "text": text})
         text_mentions = [m for m in mentions if m.field == "text"]
         title_mentions = [m for m in mentions if m.field == "title"]
         evs = events.extract_events(text, work_lang, article.published_at, text_mentions, countries.detect_countries)
