@@ -28,6 +28,7 @@ else matched (matcher ``ner:<package>``); a missing package is skipped.
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from dataclasses import dataclass
@@ -110,31 +111,39 @@ class OrgComponent:
             org = self.gaz.get(ent.ent_id_)
             if org:
                 found.append(OrgMatch(ent.start_char, ent.end_char, org.id, org.name, org.type, "gazetteer"))
-        for m in self.alias_re.finditer(doc.text):
+        text = doc.text  # a property that rebuilds the string on every access
+        for m in self.alias_re.finditer(text):
             org_id = self.alias_lookup.get(alias_key(m.group(0)))
             org = self.gaz.get(org_id) if org_id else None
             if org:
                 found.append(OrgMatch(m.start(), m.end(), org.id, org.name, org.type, "gazetteer"))
         if self.lang == "vi":  # "cán bộ y tế" (health workers) is not the Bộ Y tế: Vietnamese names are capitalised
-            found = [f for f in found if not doc.text[f.start : f.start + 1].islower()]
+            found = [f for f in found if not text[f.start : f.start + 1].islower()]
         return _resolve(found)
 
     def __call__(self, doc: Doc) -> Doc:
         matches = self._gazetteer(doc)
-        taken = [(m.start, m.end) for m in matches]
-        for start, end, typ in orgrules.find_rule_orgs(doc.text, self.lang):
-            if any(start < e and end > s for s, e in taken):
+        text = doc.text  # a property that rebuilds the string on every access
+        taken = bytearray(len(text) + 1)
+        for m in matches:
+            taken[m.start : m.end] = b"\1" * (m.end - m.start)
+        for start, end, typ in orgrules.find_rule_orgs(text, self.lang):
+            if taken.find(1, start, end) != -1:
                 continue
-            surface = doc.text[start:end]
+            surface = text[start:end]
             key = orgrules.normalise_key(surface)
             matches.append(OrgMatch(start, end, f"org:auto:{key}", " ".join(surface.split()), typ, f"rule:{self.lang}"))
-            taken.append((start, end))
+            taken[start:end] = b"\1" * (end - start)
         matches.sort(key=lambda m: (m.start, m.end))
         spans: list[Span] = []
+        # token index by character offset with bisect ("expand" alignment): doc.char_span is linear per call
+        starts = [t.idx for t in doc]
+        ends = [t.idx + len(t.text) for t in doc]
         for m in matches:
-            span = doc.char_span(m.start, m.end, label=m.type, alignment_mode="expand", span_id=m.entity_id)
-            if span is not None:
-                spans.append(span)
+            i = bisect.bisect_right(starts, m.start) - 1
+            j = bisect.bisect_left(ends, m.end) + 1
+            if 0 <= i < j <= len(doc):
+                spans.append(Span(doc, i, j, label=m.type, span_id=m.entity_id))
         doc.ents = filter_spans(spans)
         doc._.coop_orgs = matches
         return doc
@@ -146,11 +155,8 @@ def _make_org_component(nlp: Language, name: str, lang: str) -> OrgComponent:
 
 
 def _resolve(found: list[OrgMatch]) -> list[OrgMatch]:
-    kept: list[OrgMatch] = []
-    for m in sorted(set(found), key=lambda m: (-(m.end - m.start), m.start, m.entity_id)):
-        if all(m.end <= k.start or m.start >= k.end for k in kept):
-            kept.append(m)
-    return sorted(kept, key=lambda m: (m.start, m.end))
+    ordered = sorted(set(found), key=lambda m: (-(m.end - m.start), m.start, m.entity_id))
+    return sorted(orgrules.keep_longest(ordered, lambda m: (m.start, m.end)), key=lambda m: (m.start, m.end))
 
 
 def _blank(lang: str) -> Language:
@@ -257,13 +263,40 @@ def _merge_trained(text: str, lang: str, settings: Any, matches: list[OrgMatch])
     return kept
 
 
-def find_orgs(text: str, lang: str, settings: Any = None) -> list[OrgMatch]:
-    """All organization matches in ``text``, in text order."""
-    if not text or not text.strip():
-        return []
+CHUNK = 100_000  # characters per spaCy call: spaCy refuses texts over max_length (1,000,000)
+
+
+def chunks(text: str, size: int = CHUNK) -> list[tuple[int, str]]:
+    """``(offset, piece)`` pieces of at most ``size`` characters, cut after a line break where one exists."""
+    out: list[tuple[int, str]] = []
+    pos = 0
+    while pos < len(text):
+        end = min(len(text), pos + size)
+        if end < len(text):
+            nl = text.rfind("\n", pos + size // 2, end)
+            end = nl + 1 if nl >= 0 else end
+        out.append((pos, text[pos:end]))
+        pos = end
+    return out
+
+
+def _find_orgs_piece(text: str, lang: str, settings: Any) -> list[OrgMatch]:
     doc = get_pipeline(lang)(text)
     matches = [m for m in doc._.coop_orgs or [] if m.matcher == "gazetteer" or ner.keep_rule(text[m.start : m.end], lang)]
-    matches = _merge_trained(text, lang, settings, matches)
+    return _merge_trained(text, lang, settings, matches)
+
+
+def find_orgs(text: str, lang: str, settings: Any = None) -> list[OrgMatch]:
+    """All organization matches in ``text``, in text order (long texts in chunks)."""
+    if not text or not text.strip():
+        return []
+    if len(text) <= CHUNK:
+        matches = _find_orgs_piece(text, lang, settings)
+    else:
+        matches = []
+        for offset, piece in chunks(text):
+            for m in _find_orgs_piece(piece, lang, settings):
+                matches.append(OrgMatch(m.start + offset, m.end + offset, m.entity_id, m.name, m.type, m.matcher))
     return sorted(matches, key=lambda m: (m.start, m.end))
 
 

@@ -20,7 +20,10 @@ An undated sentence that speaks of the future (将, will, sollen, sẽ …)
 states a plan, not an event, and is skipped; a dated one is kept (a
 scheduled conference is an event with its date). An event with the same
 type and date as an earlier one is the same event told again: its
-participants and countries are merged into the first.
+participants and countries are merged into the first. A side remark of a
+weak type (training, launch, other) that has neither its own date nor an
+organization adds no event to a story that already has one, and once a
+story has a dated event its undated retellings are dropped.
 """
 
 from __future__ import annotations
@@ -45,6 +48,9 @@ _FUTURE = {
     "de": re.compile(r"(?i)\b(?:werden|wird|sollen|soll|plant|planen|künftig)\b"),
     "vi": re.compile(r"(?i)(?<!\w)(?:sẽ|dự kiến|kế hoạch|dự định)(?!\w)"),
 }
+
+
+_WEAK_TYPES = {"training_exchange", "launch", "other"}
 
 
 def find_trigger(sentence: str, lang: str) -> tuple[str, str] | None:
@@ -88,6 +94,7 @@ def extract_events(
         dated = first_date(sentence, lang, published_at)
         if dated is None and future is not None and future.search(sentence):
             continue  # a plan, not an event
+        own = dated is not None
         if dated is not None:
             (when, precision), narrative = dated, dated
         elif narrative is not None:
@@ -104,6 +111,8 @@ def extract_events(
             same.participants += [p for p in participants if p not in same.participants]
             same.countries = sorted(set(same.countries) | found_countries)
             continue
+        if not own and not participants and event_type in _WEAK_TYPES and events:
+            continue  # a side remark ("training", "launch") with no date and no organization of its own
         events.append(
             Event(
                 type=event_type,
@@ -116,4 +125,6 @@ def extract_events(
                 trigger=trigger,
             )
         )
+    if any(e.date is not None for e in events):
+        events = [e for e in events if e.date is not None]  # an undated retelling of a dated story adds nothing
     return events

@@ -657,8 +657,19 @@ def find_rule_orgs(text: str, lang: str) -> list[Candidate]:
 
 def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
     """Keep the longest of overlapping candidates (earliest on ties), in text order."""
-    kept: list[Candidate] = []
-    for cand in sorted(set(cands), key=lambda c: (-(c[1] - c[0]), c[0], c[2])):
-        if all(cand[1] <= k[0] or cand[0] >= k[1] for k in kept):
-            kept.append(cand)
-    return sorted(kept)
+    return sorted(keep_longest(sorted(set(cands), key=lambda c: (-(c[1] - c[0]), c[0], c[2])), lambda c: (c[0], c[1])))
+
+
+def keep_longest(ordered: list, span: object) -> list:
+    """Items of ``ordered`` (best first) whose span overlaps no item kept before; linear in
+    the covered length (an occupancy map), so a long text with thousands of names stays fast."""
+    kept = []
+    occupied = bytearray()
+    for item in ordered:
+        start, end = span(item)  # type: ignore[operator]
+        if end > len(occupied):
+            occupied.extend(b"\0" * (end - len(occupied)))
+        if occupied.find(1, start, end) == -1:
+            kept.append(item)
+            occupied[start:end] = b"\1" * (end - start)
+    return kept

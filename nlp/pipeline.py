@@ -29,7 +29,7 @@ from coopwatch.records import LANGS, Analysis, Article, EntityMention, Event
 from nlp import countries, entities, events, langid, relevance, translate
 from nlp.vocab import load_vocab
 
-NLP_VERSION = "nlp-3"
+NLP_VERSION = "nlp-4"
 
 
 def detect_topics(title: str, text: str, lang: str, mentions: list[EntityMention], evs: list[Event]) -> list[str]:

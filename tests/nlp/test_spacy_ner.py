@@ -28,12 +28,13 @@ def ner_settings(settings: Settings) -> Settings:
 
 
 def test_ner_adds_orgs_the_rules_miss_and_gazetteer_wins(ner_settings: Settings, settings: Settings) -> None:
-    plain = {m.entity_id: m.matcher for m in extract_entities(TEXT, "en", "text", settings)}
+    # the trained English pipeline is on by default (a runtime dependency); naming it explicitly changes nothing
+    default = {m.entity_id: m.matcher for m in extract_entities(TEXT, "en", "text", settings)}
     merged = {m.entity_id: m.matcher for m in extract_entities(TEXT, "en", "text", ner_settings)}
+    assert default == merged
     ner = {k for k, v in merged.items() if v == f"ner:{MODEL}"}
-    assert ner and not ner & set(plain)  # NER found something neither gazetteer nor rules did
-    assert any("gates-foundation" in k for k in ner)
-    assert merged["org:who"] == "gazetteer" and merged["org:auto:mahosot-hospital"] == "rule:en"
+    assert any("gates-foundation" in k for k in ner)  # found by the tagger, not by rules or gazetteer
+    assert merged["org:who"] == "gazetteer" and merged["org:auto:mahosot-hospital"] in ("rule:en", f"ner:{MODEL}")
 
 
 def test_missing_trained_package_is_skipped(settings: Settings) -> None:
