@@ -534,6 +534,7 @@ def _vi_name_end(text: str, pos: int) -> int:
     after_cap = 0
     first = True
     prev = ""
+    prev_good = False
     for _ in range(12):
         m = _VI_SYLLABLE.match(text, end)
         if not m:
@@ -558,8 +559,11 @@ def _vi_name_end(text: str, pos: int) -> int:
             if after_cap > 3:
                 break
         end = m.start(1) + len(syl)
-        if cap or joined or (low in _VI_TRAILING_OK and good_end is not None):
+        if cap or joined or (low in _VI_TRAILING_OK and good_end is not None and prev_good):
             good_end = end
+            prev_good = True
+        else:
+            prev_good = False
         first = False
         prev = low
         if m.group(1).endswith(".") and not m.group(1).startswith("TP"):

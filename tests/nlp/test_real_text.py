@@ -1,0 +1,92 @@
+"""Organizations and countries on patterns seen in real pages (each failed before nlp-4)."""
+
+from __future__ import annotations
+
+from nlp import countries, entities, places
+from nlp.entities import extract_entities, find_orgs
+
+
+def _surfaces(text: str, lang: str, settings=None) -> set[str]:
+    return {m.surface for m in extract_entities(text, lang, "text", settings)}
+
+
+def test_lac_finds_a_nested_chinese_hospital_name_whole(settings) -> None:
+    found = _surfaces("吉林大学中日联谊医院与日本专家举行了座谈。", "zh", settings)
+    assert "吉林大学中日联谊医院" in found and "吉林大学" not in found
+
+
+def test_generic_chinese_phrases_are_no_organizations(settings) -> None:
+    found = _surfaces("联盟共有成员医院32家，300余名医院管理者参加，互联网医院建设也在推进。", "zh", settings)
+    assert not found & {"成员医院", "余名医院", "互联网医院"}
+
+
+def test_vietnamese_names_keep_hyphens_and_stop_at_verbs(settings) -> None:
+    text = "Bệnh viện Trường Đại học Y-Dược Huế ký kết hợp tác. Giám đốc Sở Y tế Hà Tĩnh nhấn mạnh truyền thống quý báu."
+    found = _surfaces(text, "vi", settings)
+    assert "Bệnh viện Trường Đại học Y-Dược Huế" in found
+    assert "Sở Y tế Hà Tĩnh" in found
+
+
+def test_health_workers_are_not_the_ministry(settings) -> None:
+    assert not any(m.entity_id == "org:moh-vn" for m in extract_entities("Các cán bộ y tế đã nỗ lực.", "vi", "text", settings))
+
+
+def test_german_named_institutions_and_genitive_chains(settings) -> None:
+    text = (
+        "Die Deutsche Gesellschaft für Internationale Zusammenarbeit und die Medizinischen Fakultät der Universität Ulm "
+        "unterzeichneten mit dem Gesundheitsministerium der Republik Kroatien eine Erklärung."
+    )
+    found = _surfaces(text, "de", settings)
+    assert {"Medizinischen Fakultät der Universität Ulm", "Gesundheitsministerium der Republik Kroatien"} <= found
+
+
+def test_acronym_in_parentheses_is_the_same_organization(settings, analyzer) -> None:
+    from datetime import datetime
+
+    from coopwatch.records import Article
+
+    art = Article.build(
+        url="https://x.example/koica",
+        source="t",
+        title="Korea funds clinic",
+        text="The Korean International Cooperation Agency (KOICA) funded the clinic. KOICA also trained nurses.",
+        published_at=datetime(2024, 5, 1),
+    )
+    an = analyzer.analyze(art)
+    ids = {m.entity_id for m in an.entities if m.surface in ("KOICA", "Korean International Cooperation Agency")}
+    assert len(ids) == 1
+
+
+def test_cities_and_provinces_resolve_to_countries() -> None:
+    assert places.place_countries("Doctors from Guangzhou and Huế met in Leipzig.", "en") == {"CN", "VN", "DE"}
+    assert places.place_countries("胡志明市的代表团访问了南宁。", "zh") == {"VN", "CN"}
+    # whole words only: 尼达 inside 特立尼达和多巴哥 is no place
+    assert "DE" not in places.place_countries("中国援特立尼达和多巴哥医疗队出发。", "zh")
+
+
+def test_cldr_country_names_in_all_languages() -> None:
+    assert "TT" in countries.detect_countries("中国第一批援特立尼达和多巴哥医疗队", "zh")
+    assert "RW" in countries.detect_countries("Ärzte reisen nach Ruanda", "de")
+
+
+def test_home_country_of_a_domestic_story(analyzer) -> None:
+    from datetime import datetime
+
+    from coopwatch.records import Article
+
+    art = Article.build(
+        url="https://x.example/gz",
+        source="t",
+        title="医院联盟成立",
+        text="2024年3月5日，南方医科大学南方医院牵头成立医联体，与20家基层医院签署合作协议，开展远程医疗合作。",
+        published_at=datetime(2024, 3, 6),
+    )
+    assert "CN" in analyzer.analyze(art).countries
+
+
+def test_text_over_a_million_characters_is_analysed_in_chunks(settings) -> None:
+    text = ("Bệnh viện Bạch Mai ký kết với Bộ Y tế Lào.\n" * 24_000) + "Bệnh viện Chợ Rẫy kết thúc."
+    assert len(text) > 1_000_000
+    found = find_orgs(text, "vi", settings)
+    assert len(found) == 48_001 and text[found[-1].start : found[-1].end] == "Bệnh viện Chợ Rẫy"
+    assert entities.chunks("a\nb\nc\n", 3) == [(0, "a\n"), (2, "b\n"), (4, "c\n")]
