@@ -1,4 +1,8 @@
-"""docs/s per NLP step on the gold articles, pinned to 2 cores.
+"""docs/s per NLP step on the gold articles, and the full analysis per language on real pages, pinned to 2 cores.
+
+The honest figure is ``realgold analyze <lang>``: the whole analysis (no
+translation model) of each real page of ``../shared/realgold`` (~1,500
+characters; found as in :mod:`nlp.realgold`), warm, one process.
 
 Run: ``.venv/bin/python benchmarks/bench_nlp.py`` (writes
 ``benchmarks/results/nlp.json``). The process pins itself to CPUs 0-1
@@ -25,7 +29,7 @@ if hasattr(os, "sched_setaffinity"):
     os.sched_setaffinity(0, {0, 1} & os.sched_getaffinity(0) or os.sched_getaffinity(0))
 
 from coopwatch.settings import Settings
-from nlp import countries, entities, events, langid, relevance, tinymodel, translate
+from nlp import countries, entities, events, langid, realgold, relevance, tinymodel, translate
 from nlp.evaluate import _article, load_gold
 from nlp.pipeline import NLP_VERSION, Analyzer
 
@@ -71,6 +75,17 @@ def main() -> None:
         )
         figures["relevance"] = rate(lambda: [relevance.score(a.title, a.text, lg, m, []) for a, lg, m in zip(arts, langs, ments)], n, args.repeat)
         figures["analyze, no models (all steps)"] = rate(lambda: [Analyzer(s).analyze(a) for a in arts], n, args.repeat)
+        shared = realgold.find_shared_realgold()
+        if shared is not None:
+            analyzer = Analyzer(s)
+            pages = [realgold._article(i) for i in realgold.load_realgold(shared)]
+            [analyzer.analyze(p) for p in pages]  # warm: models, gazetteers, caches
+            for lg in ("zh", "en", "de", "vi"):
+                mine = [p for p, i in zip(pages, realgold.load_realgold(shared)) if i["lang"] == lg]
+                chars = sum(len(p.title) + len(p.text) for p in mine) / max(len(mine), 1)
+                figures[f"realgold analyze {lg} (~{chars:,.0f} chars)"] = rate(
+                    lambda mine=mine: [analyzer.analyze(p) for p in mine], len(mine), args.repeat
+                )
 
         # translation plumbing with the tiny package, one model per source language
         for src in ("zh", "de", "vi"):
