@@ -78,7 +78,7 @@ def main() -> None:
         shared = realgold.find_shared_realgold()
         if shared is not None:
             analyzer = Analyzer(s)
-            pages = [realgold._article(i) for i in realgold.load_realgold(shared)]
+            pages = [realgold.article_of(i) for i in realgold.load_realgold(shared)]
             [analyzer.analyze(p) for p in pages]  # warm: models, gazetteers, caches
             for lg in ("zh", "en", "de", "vi"):
                 mine = [p for p, i in zip(pages, realgold.load_realgold(shared)) if i["lang"] == lg]

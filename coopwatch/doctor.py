@@ -52,9 +52,15 @@ def run_checks(ctx: Any) -> list[dict[str, str]]:
         missing = [m for m in wanted if not spacy.util.is_package(m)]
         if missing:
             return "warn", f"spaCy {spacy.__version__}; configured but not installed: {', '.join(missing)} (pip install them)"
-        return "ok", f"spaCy {spacy.__version__}; rule + gazetteer pipelines for zh/en/de/vi" + (
-            f"; trained: {', '.join(wanted)}" if wanted else ""
-        )
+        from nlp import ner
+
+        taggers = {lang: name for lang, name in ner.available().items() if name}
+        for lang in ("zh", "en"):
+            if lang not in taggers:
+                return "warn", f"trained {lang} organization tagger not installed (make setup installs it); rules still run"
+        return "ok", f"spaCy {spacy.__version__}; rule + gazetteer pipelines for zh/en/de/vi; trained: " + ", ".join(
+            f"{lang}={name}" for lang, name in sorted(taggers.items())
+        ) + (f"; configured: {', '.join(wanted)}" if wanted else "")
 
     def translation() -> tuple[str, str]:
         from nlp import translate

@@ -29,9 +29,10 @@ else matched (matcher ``ner:<package>``); a missing package is skipped.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import spacy
@@ -222,16 +223,6 @@ def parse_spacy_models(value: str) -> dict[str, str]:
     return out
 
 
-def _org_type(surface: str, lang: str) -> str:
-    if lang == "zh":
-        for suffix, typ in orgrules._ZH_SUFFIX_TYPES:
-            if surface.endswith(suffix):
-                return typ
-        return "ORG"
-    low = surface.lower()
-    return next((t for k, t in orgrules._EN_TYPE if k in low), "ORG")
-
-
 _RUN_ON = re.compile(r"\s(?:and|und|và)\s|[)—–]")
 
 
@@ -259,7 +250,7 @@ def _merge_trained(text: str, lang: str, settings: Any, matches: list[OrgMatch])
         key = orgrules.normalise_key(surface)
         if not key or key in orgrules.GENERIC_KEYS:
             continue
-        kept.append(OrgMatch(start, end, f"org:auto:{key}", " ".join(surface.split()), _org_type(surface, lang), label))
+        kept.append(OrgMatch(start, end, f"org:auto:{key}", " ".join(surface.split()), orgrules.type_of(surface, lang), label))
     return kept
 
 
@@ -334,7 +325,7 @@ def merge_short_forms(mentions: list[EntityMention], texts: dict[str, str] | Non
                 break
     for field, text in (texts or {}).items():  # "Korean International Cooperation Agency (KOICA)"
         spans = sorted((m for m in mentions if m.field == field), key=lambda m: m.start)
-        for a, b in zip(spans, spans[1:]):
+        for a, b in itertools.pairwise(spans):
             if text[a.end : b.start] == " (" and text[b.end : b.end + 1] == ")" and b.entity_id.startswith("org:auto:"):
                 target.setdefault(b.entity_id, target.get(a.entity_id, a.entity_id))
     target = {k: v for k, v in target.items() if k != v}
@@ -345,6 +336,6 @@ def merge_short_forms(mentions: list[EntityMention], texts: dict[str, str] | Non
     for m in mentions:
         if m.entity_id in target:
             longer = every[target[m.entity_id]]
-            m = EntityMention(**{**m.__dict__, "entity_id": longer.entity_id, "name": longer.name, "type": longer.type})
+            m = replace(m, entity_id=longer.entity_id, name=longer.name, type=longer.type)
         out.append(m)
     return out

@@ -235,9 +235,7 @@ def _de_trim(text: str, start: int, end: int) -> tuple[int, int]:
     if g:
         end = g.end()
     surface = text[start:end]
-    stripped = surface.rstrip(".,;:")
-    if stripped.endswith(" St"):
-        stripped = stripped[:-3]
+    stripped = surface.rstrip(".,;:").removesuffix(" St")
     return start, start + len(stripped)
 
 
@@ -360,7 +358,7 @@ _VI_TYPE = dict(_VI_HEADS)
 _VI_SYLLABLE = re.compile(r"(?:\s+|-)([\w.]+)")  # Y-Dược joins like a space
 # Lower-case words that end a name only when they belong to it (y tế, cổ truyền), not geography that needs a name after it.
 _VI_TRAILING_OK = {"y", "tế", "dược", "cổ", "truyền", "học", "nhi", "sản", "ung", "bướu", "phổi", "mắt", "tim",
-                   "liễu", "nhiễm", "soát", "tật", "sinh", "hợp", "ương", "gia", "dân", "nghị", "tễ", "da", "truyền"}
+                   "liễu", "nhiễm", "soát", "tật", "sinh", "hợp", "ương", "gia", "dân", "nghị", "tễ", "da"}
 _VI_EMBASSY = ("Đại sứ quán", "Tổng lãnh sự quán", "Lãnh sự quán")
 _VI_STOP = {
     "đã",
@@ -648,6 +646,14 @@ def normalise_key(surface: str) -> str:
     words = re.findall(r"\w+", s)
     key = "-".join(words)
     return re.sub(r"(?<=[\u4e00-\u9fff])-(?=[\u4e00-\u9fff])", "", key)
+
+
+def type_of(surface: str, lang: str) -> str:
+    """Organization type from a name's head (医院 → HOSPITAL, Ministry → GOV)."""
+    if lang == "zh":
+        return next((typ for suffix, typ in _ZH_SUFFIX_TYPES if surface.endswith(suffix)), "ORG")
+    low = surface.lower()
+    return next((t for k, t in _EN_TYPE if k in low), "ORG")
 
 
 def find_rule_orgs(text: str, lang: str) -> list[Candidate]:

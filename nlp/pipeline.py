@@ -75,13 +75,12 @@ class Analyzer:
 
         original = [m for m in mentions if m.field in ("title", "text")]
         rel, reasons = relevance.score(title, text, work_lang, original, evs)
-        if rel < getattr(self.settings, "relevance_threshold", 0.5):
+        relevant = rel >= getattr(self.settings, "relevance_threshold", 0.5)
+        if not relevant:
             # outside health cooperation a trigger word ("agreed a fee") is no cooperation event,
             # unless an organization takes part in it
             evs = [e for e in evs if e.participants]
-        found_countries = countries.article_countries(
-            title, text, work_lang, original, rel >= getattr(self.settings, "relevance_threshold", 0.5)
-        )
+        found_countries = countries.article_countries(title, text, work_lang, original, relevant)
         if status == "done":
             evs = [replace(e, evidence_en=translate.translate_sentence(e.evidence, lang, self.settings)) for e in evs]
         return Analysis(

@@ -50,6 +50,7 @@ import yaml
 
 from coopwatch.errors import InputError
 from coopwatch.records import LANGS, Analysis, Article, Event
+from nlp.evaluate import _prf
 
 SPLITS = ("tune", "heldout")
 REPO = Path(__file__).resolve().parent.parent
@@ -134,7 +135,8 @@ def load_realgold(directory: Path, *, extra: bool = False) -> list[dict[str, Any
     return items
 
 
-def _article(item: dict[str, Any]) -> Article:
+def article_of(item: dict[str, Any]) -> Article:
+    """The page as the crawler would store it (headline, text, publication date)."""
     pub = item.get("meta_date") or item.get("published")
     published = datetime.fromisoformat(str(pub)) if pub else None
     return Article.build(
@@ -195,7 +197,9 @@ def predicted_orgs(an: Analysis) -> list[set[str]]:
 
 def score_orgs(gold: list[dict[str, Any]], pred: list[set[str]]) -> tuple[int, int, int]:
     gold_forms = [[str(g["name"]), *[str(a) for a in g.get("aliases") or []]] for g in gold]
-    adj = [[j for j, gf in enumerate(gold_forms) if any(forms_match(p, g) for p in forms for g in gf)] for forms in pred]
+    adj = [
+        [j for j, gf in enumerate(gold_forms) if any(forms_match(p, g) for p in forms for g in gf)] for forms in pred
+    ]
     tp = _max_matching(adj, len(gold_forms))
     return tp, len(pred) - tp, len(gold_forms) - tp
 
@@ -228,13 +232,6 @@ def score_events(gold: list[dict[str, Any]], pred: list[Event]) -> tuple[int, in
 # ------------------------------------------------------------------ report
 
 
-def _prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
-    p = tp / (tp + fp) if tp + fp else 1.0
-    r = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * p * r / (p + r) if p + r else 0.0
-    return {"p": round(p, 4), "r": round(r, 4), "f1": round(f1, 4), "tp": tp, "fp": fp, "fn": fn}
-
-
 FIELDS = ("orgs", "countries", "events", "lang", "relevant")
 
 
@@ -245,7 +242,7 @@ def analyse_items(items: list[dict[str, Any]], settings: Any) -> list[Analysis]:
     with tempfile.TemporaryDirectory() as empty:
         s = replace(settings, models_dir=Path(empty) / "models", data_dir=Path(empty))
         analyzer = Analyzer(s)
-        return [analyzer.analyze(_article(item)) for item in items]
+        return [analyzer.analyze(article_of(item)) for item in items]
 
 
 def evaluate_real(items: list[dict[str, Any]], settings: Any) -> dict[str, Any]:
@@ -283,7 +280,7 @@ def evaluate_real(items: list[dict[str, Any]], settings: Any) -> dict[str, Any]:
                 "id": item["id"],
                 "split": item["split"],
                 "lang": item["lang"],
-                "predicted_orgs": sorted(sorted(f)[0] for f in pred_orgs),
+                "predicted_orgs": sorted(min(f) for f in pred_orgs),
                 "gold_orgs": [o["name"] for o in item.get("organizations") or []],
                 "predicted_countries": sorted(an.countries),
                 "gold_countries": sorted(item.get("countries") or []),
@@ -324,7 +321,15 @@ def table_rows(report: dict[str, Any], split: str) -> list[dict[str, Any]]:
     return rows
 
 
-GATED = ("org_recall", "org_precision", "countries_recall", "countries_precision", "events_f1", "language", "relevance_f1")
+GATED = (
+    "org_recall",
+    "org_precision",
+    "countries_recall",
+    "countries_precision",
+    "events_f1",
+    "language",
+    "relevance_f1",
+)
 
 
 def baseline_of(report: dict[str, Any], split: str = "heldout") -> dict[str, Any]:

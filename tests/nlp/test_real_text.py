@@ -6,6 +6,16 @@ from nlp import countries, entities, places
 from nlp.entities import extract_entities, find_orgs
 
 
+def _article(key: str, title: str, text: str):
+    from datetime import datetime
+
+    from coopwatch.records import Article
+
+    return Article.build(
+        url=f"https://x.example/{key}", source="t", title=title, text=text, published_at=datetime(2024, 3, 6)
+    )
+
+
 def _surfaces(text: str, lang: str, settings=None) -> set[str]:
     return {m.surface for m in extract_entities(text, lang, "text", settings)}
 
@@ -21,14 +31,18 @@ def test_generic_chinese_phrases_are_no_organizations(settings) -> None:
 
 
 def test_vietnamese_names_keep_hyphens_and_stop_at_verbs(settings) -> None:
-    text = "Bệnh viện Trường Đại học Y-Dược Huế ký kết hợp tác. Giám đốc Sở Y tế Hà Tĩnh nhấn mạnh truyền thống quý báu."
+    text = (
+        "Bệnh viện Trường Đại học Y-Dược Huế ký kết hợp tác. Giám đốc Sở Y tế Hà Tĩnh nhấn mạnh truyền thống quý báu."
+    )
     found = _surfaces(text, "vi", settings)
     assert "Bệnh viện Trường Đại học Y-Dược Huế" in found
     assert "Sở Y tế Hà Tĩnh" in found
 
 
 def test_health_workers_are_not_the_ministry(settings) -> None:
-    assert not any(m.entity_id == "org:moh-vn" for m in extract_entities("Các cán bộ y tế đã nỗ lực.", "vi", "text", settings))
+    assert not any(
+        m.entity_id == "org:moh-vn" for m in extract_entities("Các cán bộ y tế đã nỗ lực.", "vi", "text", settings)
+    )
 
 
 def test_german_named_institutions_and_genitive_chains(settings) -> None:
@@ -41,16 +55,10 @@ def test_german_named_institutions_and_genitive_chains(settings) -> None:
 
 
 def test_acronym_in_parentheses_is_the_same_organization(settings, analyzer) -> None:
-    from datetime import datetime
-
-    from coopwatch.records import Article
-
-    art = Article.build(
-        url="https://x.example/koica",
-        source="t",
-        title="Korea funds clinic",
-        text="The Korean International Cooperation Agency (KOICA) funded the clinic. KOICA also trained nurses.",
-        published_at=datetime(2024, 5, 1),
+    art = _article(
+        "koica",
+        "Korea funds clinic",
+        "The Korean International Cooperation Agency (KOICA) funded the clinic. KOICA also trained nurses.",
     )
     an = analyzer.analyze(art)
     ids = {m.entity_id for m in an.entities if m.surface in ("KOICA", "Korean International Cooperation Agency")}
@@ -70,16 +78,10 @@ def test_cldr_country_names_in_all_languages() -> None:
 
 
 def test_home_country_of_a_domestic_story(analyzer) -> None:
-    from datetime import datetime
-
-    from coopwatch.records import Article
-
-    art = Article.build(
-        url="https://x.example/gz",
-        source="t",
-        title="医院联盟成立",
-        text="2024年3月5日，南方医科大学南方医院牵头成立医联体，与20家基层医院签署合作协议，开展远程医疗合作。",
-        published_at=datetime(2024, 3, 6),
+    art = _article(
+        "gz",
+        "医院联盟成立",
+        "2024年3月5日，南方医科大学南方医院牵头成立医联体，与20家基层医院签署合作协议，开展远程医疗合作。",
     )
     assert "CN" in analyzer.analyze(art).countries
 

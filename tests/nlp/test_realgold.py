@@ -38,7 +38,9 @@ def test_orgs_matched_one_to_one() -> None:
     gold = [{"name": "Korean International Cooperation Agency", "aliases": ["KOICA"]}, {"name": "Saint Paul Hospital"}]
     # two predicted entities for one gold organization: one of them is a false positive (should be merged)
     assert realgold.score_orgs(gold, [{"KOICA"}, {"Korean International Cooperation Agency"}]) == (1, 1, 1)
-    assert realgold.score_orgs(gold, [{"KOICA", "Korean International Cooperation Agency"}, {"Saint Paul Hospital"}]) == (2, 0, 0)
+    assert realgold.score_orgs(
+        gold, [{"KOICA", "Korean International Cooperation Agency"}, {"Saint Paul Hospital"}]
+    ) == (2, 0, 0)
 
 
 def _ev(typ: str, d: date | None, precision: str) -> Event:
@@ -59,7 +61,11 @@ def test_event_dates_at_the_golds_precision() -> None:
 
 
 def test_page_split_and_date_line(tmp_path: Path) -> None:
-    assert realgold.split_page(" date 2024-05-01\n\nTitle\nBody one\nBody two") == ("Title", "Body one\nBody two", "2024-05-01")
+    assert realgold.split_page(" date 2024-05-01\n\nTitle\nBody one\nBody two") == (
+        "Title",
+        "Body one\nBody two",
+        "2024-05-01",
+    )
     folder = tmp_path / "en"
     folder.mkdir()
     for n in (1, 2):
@@ -101,5 +107,8 @@ def test_heldout_not_below_baseline(heldout_report) -> None:
 
 def test_gate_detects_a_drop(heldout_report) -> None:
     baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
-    raised = {**baseline, "rows": [{**r, "org_recall": r["org_recall"] + 0.01} for r in baseline["rows"] if r["lang"] == "zh"]}
+    raised = {
+        **baseline,
+        "rows": [{**r, "org_recall": r["org_recall"] + 0.01} for r in baseline["rows"] if r["lang"] == "zh"],
+    }
     assert any(line.startswith("zh/org_recall") for line in realgold.regressions(heldout_report, raised))
