@@ -59,6 +59,7 @@ class _LangMatcher:
     pattern: re.Pattern[str] | None
     codes: tuple[str, ...]  # group index - 1 → ISO code
     masks: tuple[str, ...]
+    names: dict[str, str] | None = None  # zh: name → ISO code, matched by a longest-first scan
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,7 @@ def _alternative(entry: str, lang: str) -> str:
         return pat
     # Vietnamese names and all-caps entries (US, UK) are case-sensitive.
     sensitive = lang == "vi" or not any(c.islower() for c in core)
-    body = pat if sensitive else f"(?i:{pat})"
-    return rf"(?<!\w){body}(?!\w)"
+    return pat if sensitive else f"(?i:{pat})"
 
 
 def _build(lang: str, table: dict[str, dict], masks: list[str]) -> _LangMatcher:
@@ -88,7 +88,14 @@ def _build(lang: str, table: dict[str, dict], masks: list[str]) -> _LangMatcher:
     items.sort(key=lambda it: (-len(it[0].rstrip("*")), it[0]))
     if not items:
         return _LangMatcher(None, (), tuple(masks))
-    pattern = re.compile("|".join(f"({_alternative(e, lang)})" for e, _ in items))
+    if lang == "zh":
+        # Plain substrings: a dictionary scan beats a 260-way regex alternation (18 ms per page) by far.
+        names = {e: iso for e, iso in reversed(items)}
+        return _LangMatcher(None, tuple(iso for _, iso in items), tuple(masks), names)
+    alternation = "|".join(f"({_alternative(e, lang)})" for e, _ in items)
+    # Latin names sit on word boundaries; checking them once outside the alternation (not in each of
+    # ~1,000 alternatives) makes a mid-word position fail at once.
+    pattern = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
     return _LangMatcher(pattern, tuple(iso for _, iso in items), tuple(masks))
 
 
@@ -159,6 +166,23 @@ def _zh_pairs(text: str, abbr: dict[str, str]) -> set[str]:
     return found
 
 
+def _scan_names(text: str, names: dict[str, str]) -> set[str]:
+    """Codes of the names found left to right, the longest name at each position first."""
+    sizes = sorted({len(n) for n in names}, reverse=True)
+    found: set[str] = set()
+    i = 0
+    while i < len(text):
+        for size in sizes:
+            iso = names.get(text[i : i + size])
+            if iso is not None:
+                found.add(iso)
+                i += size
+                break
+        else:
+            i += 1
+    return found
+
+
 def detect_countries(text: str, lang: str) -> list[str]:
     """ISO alpha-2 codes of the countries a text names, sorted and unique.
 
@@ -172,6 +196,9 @@ def detect_countries(text: str, lang: str) -> list[str]:
     found: set[str] = set()
     for code in langs:
         matcher = data.matchers[code]
+        if matcher.names is not None:
+            found |= _scan_names(_mask(text, matcher.masks), matcher.names)
+            continue
         if matcher.pattern is None:
             continue
         masked = _mask(text, matcher.masks)
