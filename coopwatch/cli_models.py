@@ -20,14 +20,15 @@ def _model_rows(settings: Any) -> list[dict[str, Any]]:
     from nlp import translate
 
     rows = []
-    for ref in translate.installed_models(Path(settings.models_path)):
+    argospm = translate.uses_argospm(settings)
+    for ref in translate.installed_models(Path(settings.models_path), argospm):
         rows.append(
             {
                 "pair": f"{ref.src}-{ref.tgt}",
                 "kind": ref.kind,
                 "path": str(ref.path.parent if ref.kind == "argos" else ref.path),
                 "model_id": ref.model_id,
-                "serves": translate.find_model(ref.src, Path(settings.models_path)) == ref,
+                "serves": translate.find_model(ref.src, Path(settings.models_path), argospm) == ref,
             }
         )
     return rows
@@ -63,7 +64,10 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
 
         def render(rs: list[dict[str, Any]]) -> None:
             if not rs:
-                err.print(f"no translation models under {settings.models_path}; install one with `coopwatch models install FILE.argosmodel`")
+                err.print(
+                    f"no translation models under {settings.models_path} or {', '.join(map(str, translate.argospm_dirs()))}; "
+                    "install one with `coopwatch models install FILE.argosmodel`"
+                )
                 return
             t = Table("pair", "kind", "serves", "path")
             for r in rs:

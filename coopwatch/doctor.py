@@ -72,7 +72,8 @@ def run_checks(ctx: Any) -> list[dict[str, str]]:
                 f"installed: {', '.join(sorted(pairs)) or 'none'}; missing {', '.join(missing)} — articles get "
                 "translation=missing-model:xx-en (install with `coopwatch models install FILE.argosmodel`)"
             )
-        return "ok", f"installed: {', '.join(sorted(pairs))}"
+        return "ok", f"installed: {', '.join(sorted(pairs))} (searched {ctx.settings.models_path} and argospm's "
+        f"{', '.join(map(str, translate.argospm_dirs()))})"
 
     for name, fn in [
         ("settings", settings),

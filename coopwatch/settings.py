@@ -44,6 +44,7 @@ class Settings:
     relevance_threshold: float = 0.5
     models_dir: Path | None = None
     spacy_models: str = ""  # "en=en_core_web_sm,de=de_core_news_sm"
+    argospm_packages: bool = True
     batch_size: int = 200
     schedule_cron: str = "0 2 * * *"
     schedule_group_crons: str = ""  # "asia=0 1 * * *; europe=30 2 * * *"
@@ -85,6 +86,7 @@ HELP: dict[str, str] = {
     "relevance_threshold": "Score from which an article counts as relevant.",
     "models_dir": "Where translation models are installed (default <data_dir>/models).",
     "spacy_models": "Trained spaCy pipelines to merge in, e.g. 'en=en_core_web_sm'.",
+    "argospm_packages": "Also use translation packages installed by argospm ($ARGOS_PACKAGES_DIR, else ~/.local/share/argos-translate/packages).",
     "batch_size": "Articles per batch in process/index.",
     "schedule_cron": "Default cron (in `timezone`) of each source group's nightly crawl → process → index.",
     "schedule_group_crons": "Per-group crons overriding schedule_cron, e.g. 'asia=0 1 * * *; europe=30 2 * * *'.",

@@ -115,7 +115,7 @@ def evaluate(items: list[dict[str, Any]], settings: Any) -> dict[str, Any]:
     from nlp.pipeline import NLP_VERSION, Analyzer
 
     with tempfile.TemporaryDirectory() as empty:
-        s = replace(settings, models_dir=Path(empty) / "models", data_dir=Path(empty))
+        s = replace(settings, models_dir=Path(empty) / "models", data_dir=Path(empty), argospm_packages=False)
         analyzer = Analyzer(s)
         counts: dict[str, dict[str, list[int]]] = {}
         errors: list[dict[str, Any]] = []

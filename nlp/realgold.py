@@ -240,7 +240,7 @@ def analyse_items(items: list[dict[str, Any]], settings: Any) -> list[Analysis]:
     from nlp.pipeline import Analyzer
 
     with tempfile.TemporaryDirectory() as empty:
-        s = replace(settings, models_dir=Path(empty) / "models", data_dir=Path(empty))
+        s = replace(settings, models_dir=Path(empty) / "models", data_dir=Path(empty), argospm_packages=False)
         analyzer = Analyzer(s)
         return [analyzer.analyze(article_of(item)) for item in items]
 

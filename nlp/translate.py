@@ -7,6 +7,9 @@ Translators are found, never downloaded, under ``settings.models_path``:
   ``model/`` and ``sentencepiece.model``). Install with
   ``ARGOS_PACKAGES_DIR=<models_path>/argos argospm install …`` or unzip an
   ``.argosmodel`` file there;
+- the packages ``argospm install`` put where argostranslate keeps them
+  (``$ARGOS_PACKAGES_DIR``, else ``~/.local/share/argos-translate/packages``),
+  so a user who already ran ``argospm install translate-zh_en`` needs no step;
 - ``ct2/<src>-en/`` — a CTranslate2 model directory (``model.bin``) with its
   SentencePiece model (``sentencepiece.model``, ``spm.model`` or
   ``source.spm`` + ``target.spm`` as in converted OPUS-MT models).
@@ -30,6 +33,7 @@ misses go to the model, in batches of :data:`BATCH`.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import threading
 import zipfile
@@ -105,9 +109,28 @@ def _discover_ct2(models_path: Path) -> list[ModelRef]:
     return refs
 
 
+def argospm_dirs() -> list[Path]:
+    """Where ``argospm install`` puts packages, as argostranslate's settings decide it:
+    ``$ARGOS_PACKAGES_DIR`` (or the older ``$ARGOS_TRANSLATE_PACKAGE_DIR``), else
+    ``$XDG_DATA_HOME/argos-translate/packages`` with ``~/.local/share`` as XDG's default."""
+    for var in ("ARGOS_PACKAGES_DIR", "ARGOS_TRANSLATE_PACKAGE_DIR"):
+        if os.environ.get(var):
+            return [Path(os.environ[var]).expanduser()]
+    data = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return [data / "argos-translate" / "packages"]
+
+
+def _discover_argospm(_models_path: Path) -> list[ModelRef]:
+    """Packages a user already installed with argospm (searched after our own models directory)."""
+    return [ref for root in argospm_dirs() for ref in _argos_packages(root)]
+
+
 def _discover_argos(models_path: Path) -> list[ModelRef]:
+    return _argos_packages(models_path / "argos")
+
+
+def _argos_packages(root: Path) -> list[ModelRef]:
     refs: list[ModelRef] = []
-    root = models_path / "argos"
     if not root.is_dir():
         return refs
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
@@ -173,6 +196,7 @@ class CT2Translator:
 TRANSLATOR_KINDS: dict[str, TranslatorKind] = {
     "argos": TranslatorKind(_discover_argos, CT2Translator),
     "ct2": TranslatorKind(_discover_ct2, CT2Translator),
+    "argospm": TranslatorKind(_discover_argospm, CT2Translator),
 }
 _loaded: dict[tuple[str, Path], Translator] = {}
 _loaded_lock = threading.Lock()
@@ -183,22 +207,31 @@ def register_kind(name: str, kind: TranslatorKind) -> None:
     TRANSLATOR_KINDS[name] = kind
 
 
-def find_model(lang: str, models_path: Path) -> ModelRef | None:
+def find_model(lang: str, models_path: Path, argospm: bool = True) -> ModelRef | None:
     """The first installed model translating ``lang`` → English, or None."""
-    for ref in installed_models(models_path):
+    for ref in installed_models(models_path, argospm):
         if ref.src == lang and ref.tgt == TARGET:
             return ref
     return None
 
 
-def installed_models(models_path: Path) -> list[ModelRef]:
-    """Every model any registered kind finds under ``models_path``."""
-    return [ref for kind in TRANSLATOR_KINDS.values() for ref in kind.discover(models_path)]
+def installed_models(models_path: Path, argospm: bool = True) -> list[ModelRef]:
+    """Every model any registered kind finds under ``models_path`` (and argospm's directory unless ``argospm`` is off)."""
+    return [
+        ref
+        for name, kind in TRANSLATOR_KINDS.items()
+        if argospm or name != "argospm"
+        for ref in kind.discover(models_path)
+    ]
+
+
+def uses_argospm(settings: Any) -> bool:
+    return bool(getattr(settings, "argospm_packages", True))
 
 
 def installed_pairs(settings: Any) -> set[str]:
     """Installed language pairs as ``"zh-en"`` strings."""
-    return {f"{ref.src}-{ref.tgt}" for ref in installed_models(Path(settings.models_path))}
+    return {f"{ref.src}-{ref.tgt}" for ref in installed_models(Path(settings.models_path), uses_argospm(settings))}
 
 
 def install_argos_package(file: Path, settings: Any) -> ModelRef:
@@ -233,14 +266,14 @@ def install_argos_package(file: Path, settings: Any) -> ModelRef:
     return refs[0]
 
 
-def get_translator(lang: str, models_path: Path) -> Translator | None:
+def get_translator(lang: str, models_path: Path, argospm: bool = True) -> Translator | None:
     """A loaded translator for ``lang`` → English (cached), or None."""
-    found = _load(lang, models_path)
+    found = _load(lang, models_path, argospm)
     return found[1] if found else None
 
 
-def _load(lang: str, models_path: Path) -> tuple[ModelRef, Translator] | None:
-    ref = find_model(lang, models_path)
+def _load(lang: str, models_path: Path, argospm: bool = True) -> tuple[ModelRef, Translator] | None:
+    ref = find_model(lang, models_path, argospm)
     if ref is None:
         return None
     key = (ref.kind, ref.path)
@@ -293,7 +326,7 @@ def translate(
     if lang not in LANGS:
         return None, None, f"failed:unknown-language:{lang}"
     try:
-        loaded = _load(lang, Path(settings.models_path))
+        loaded = _load(lang, Path(settings.models_path), uses_argospm(settings))
     except Exception as exc:  # noqa: BLE001 — a broken model directory is the user's to fix; say which
         return None, None, f"failed:load-model:{type(exc).__name__}: {str(exc)[:120]}"
     if loaded is None:
@@ -320,7 +353,7 @@ def translate_sentence(sentence: str, lang: str, settings: Any) -> str | None:
     if lang == TARGET or lang not in LANGS or not sentence:
         return None
     try:
-        loaded = _load(lang, Path(settings.models_path))
+        loaded = _load(lang, Path(settings.models_path), uses_argospm(settings))
         if loaded is None:
             return None
         return translate_cached([sentence], loaded[0], loaded[1], settings)[0]

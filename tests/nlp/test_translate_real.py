@@ -124,3 +124,27 @@ def test_ct2_directory_kind_serves_a_pair(tmp_path: Path) -> None:
     title_en, text_en, status = translate.translate("中越合作", "国家卫健委与越南卫生部签署备忘录。双方加强交流。", "zh", s)
     assert status == "done" and title_en and text_en
     assert translate.find_model("zh", s.models_path).kind == "ct2"  # type: ignore[union-attr]
+
+
+def test_packages_installed_by_argospm_are_found(package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user who ran `argospm install translate-vi_en` gets translations with no extra step."""
+    import zipfile
+
+    argos_home = tmp_path / "argos-packages"
+    with zipfile.ZipFile(package) as zf:
+        zf.extractall(argos_home)  # the layout argospm leaves: <packages>/<package>/metadata.json, model/ …
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(argos_home))
+    s = Settings(data_dir=tmp_path / "data", models_dir=tmp_path / "empty-models")
+    ref = translate.find_model("vi", Path(s.models_path))
+    assert ref is not None and argos_home in ref.path.parents
+    assert Analyzer(s).analyze(VI).translation == "done"
+    listed = subprocess.run(
+        [sys.executable, "-m", "coopwatch", "--data-dir", str(tmp_path / "data"), "models", "list", "--json"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert [r["pair"] for r in json.loads(listed.stdout)] == ["vi-en"]
+    # switched off (the evaluators do this so scores never depend on the machine): not found
+    off = Settings(data_dir=tmp_path / "data", models_dir=tmp_path / "empty-models", argospm_packages=False)
+    assert translate.find_model("vi", Path(off.models_path), translate.uses_argospm(off)) is None
+    assert Analyzer(off).analyze(VI).translation == "missing-model:vi-en"
