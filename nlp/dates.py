@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 Found = tuple[int, int, date, str]  # start, end, date, precision
 
 _EN_MONTHS = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"(?i:January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 )
 _DE_MONTHS = (
-    r"(?:Januar|Jänner|Februar|März|Maerz|April|Mai|Juni|Juli|August|September|Oktober|November|"
+    r"(?i:Januar|Jänner|Februar|März|Maerz|April|Mai|Juni|Juli|August|September|Oktober|November|"
     r"Dezember|Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sept|Sep|Okt|Nov|Dez)\.?"
 )
 
@@ -64,6 +64,37 @@ def _named(m: re.Match[str], base: datetime | None, lang: str) -> date | None:
     return parsed.date() if parsed else None
 
 
+_WEEKDAYS = {
+    # en
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+    # de
+    "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5, "sonnabend": 5, "sonntag": 6,
+    # zh (周一 … 周日/天)
+    "一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6,
+    # vi (thứ Hai … Chủ nhật)
+    "hai": 0, "ba": 1, "tư": 2, "năm": 3, "sáu": 4, "bảy": 5, "chủ nhật": 6,
+}
+_DAYS_BACK = {
+    "yesterday": 1, "gestern": 1, "vorgestern": 2, "昨天": 1, "昨日": 1, "前天": 2, "hôm qua": 1,
+    "today": 0, "heute": 0, "今天": 0, "今日": 0, "hôm nay": 0,
+}
+
+
+def _relative(m: re.Match[str], base: datetime | None, lang: str) -> date | None:
+    """"yesterday", "on Friday", 昨天, 周五, thứ Sáu: the day counted back from the publication date
+    (a weekday is its latest occurrence on or before that date)."""
+    if base is None:
+        return None
+    groups = m.groupdict()
+    word = (groups.get("wd") or groups.get("sun") or m.group(0)).strip().lower()
+    if word in _DAYS_BACK:
+        return base.date() - timedelta(days=_DAYS_BACK[word])
+    weekday = _WEEKDAYS.get(word)
+    if weekday is None:
+        return None
+    return base.date() - timedelta(days=(base.weekday() - weekday) % 7)
+
+
 Rule = tuple[re.Pattern[str], str, Callable[..., date | None]]
 
 _ISO: list[Rule] = [
@@ -83,6 +114,8 @@ _RULES: dict[str, list[Rule]] = {
             _numeric("md", "day", year_from_base=True),
         ),
         (re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)"), "year", _numeric("y", "year")),
+        (re.compile(r"昨天|昨日|前天|今天|今日"), "day", _relative),
+        (re.compile(r"(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])"), "day", _relative),
     ],
     "en": [
         (re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_EN_MONTHS},?\s+\d{{4}}\b"), "day", _named),
@@ -91,6 +124,8 @@ _RULES: dict[str, list[Rule]] = {
         (re.compile(rf"\b{_EN_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!,?\s*\d)"), "day", _named),
         (re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_EN_MONTHS}(?!,?\s*\d)"), "day", _named),
         (re.compile(r"\b(?:in|since|during|by)\s+(?P<y>(?:19|20)\d{2})\b"), "year", _numeric("y", "year")),
+        (re.compile(r"(?i)\b(?:yesterday|today)\b"), "day", _relative),
+        (re.compile(r"\b(?:on|last|this past)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"), "day", _relative),
     ],
     "de": [
         (re.compile(rf"\b\d{{1,2}}\.\s*{_DE_MONTHS}\s+\d{{4}}\b"), "day", _named),
@@ -98,6 +133,8 @@ _RULES: dict[str, list[Rule]] = {
         (re.compile(rf"\b{_DE_MONTHS}\s+\d{{4}}\b"), "month", _named),
         (re.compile(rf"\b\d{{1,2}}\.\s*{_DE_MONTHS}(?!\s*\d)"), "day", _named),
         (re.compile(r"\b(?:im Jahr|seit|bis)\s+(?P<y>(?:19|20)\d{2})\b"), "year", _numeric("y", "year")),
+        (re.compile(r"(?i)\b(?:(?:vor)?gestern|heute)\b"), "day", _relative),
+        (re.compile(r"\b(?:am|vergangenen|letzten)\s+(?P<wd>Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonnabend|Sonntag)\b"), "day", _relative),
     ],
     "vi": [
         (
@@ -115,6 +152,9 @@ _RULES: dict[str, list[Rule]] = {
             _numeric("dm", "day", year_from_base=True),
         ),
         (re.compile(r"(?i:năm)\s+(?P<y>(?:19|20)\d{2})(?!\d)"), "year", _numeric("y", "year")),
+        (re.compile(r"(?i:hôm qua|hôm nay)"), "day", _relative),
+        # capitalised weekday only: "thứ Năm" is Thursday, "thứ năm" is "the fifth"
+        (re.compile(r"(?<!\w)(?:[Tt]hứ\s+(?P<wd>Hai|Ba|Tư|Năm|Sáu|Bảy)|(?P<sun>Chủ nhật))(?!\w)"), "day", _relative),
     ],
 }
 

@@ -92,3 +92,19 @@ def test_text_over_a_million_characters_is_analysed_in_chunks(settings) -> None:
     found = find_orgs(text, "vi", settings)
     assert len(found) == 48_001 and text[found[-1].start : found[-1].end] == "Bệnh viện Chợ Rẫy"
     assert entities.chunks("a\nb\nc\n", 3) == [(0, "a\n"), (2, "b\n"), (4, "c\n")]
+
+
+def test_relative_dates_resolve_from_the_publication_date() -> None:
+    from datetime import date, datetime
+
+    from nlp.dates import first_date
+
+    pub = datetime(2018, 7, 23)  # a Monday
+    assert first_date("The hospital handed over the equipment on Friday.", "en", pub) == (date(2018, 7, 20), "day")
+    assert first_date("Die Delegation kam gestern an.", "de", pub) == (date(2018, 7, 22), "day")
+    assert first_date("医疗队昨天抵达。", "zh", pub) == (date(2018, 7, 22), "day")
+    assert first_date("Sáng thứ Sáu, hai bên đã ký kết.", "vi", pub) == (date(2018, 7, 20), "day")
+    assert first_date("Đây là lần thứ năm hai bên hợp tác.", "vi", pub) is None  # "the fifth", not Thursday
+    assert first_date("The programme launched today.", "en", pub) == (date(2018, 7, 23), "day")
+    assert first_date("BRUSSELS, 19 JUNE 2019 (EU)—The EU signed.", "en", pub) == (date(2019, 6, 19), "day")
+    assert first_date("The hospital handed over the equipment on Friday.", "en", None) is None
