@@ -308,6 +308,9 @@ def extract_entities(text: str, lang: str, field: str = "text", settings: Any = 
     ]
 
 
+_LINK_WORDS = {"der", "des", "of", "for", "fur", "cua", "tai", "and", "und", "va"}
+
+
 def merge_short_forms(mentions: list[EntityMention], texts: dict[str, str] | None = None) -> list[EntityMention]:
     """Within one article, a found name that begins a longer found name is that organization
     ("Caritas-Krankenhaus" → "Caritas-Krankenhaus St. Josef", "Medizinischen Fakultät" →
@@ -321,6 +324,17 @@ def merge_short_forms(mentions: list[EntityMention], texts: dict[str, str] | Non
         for long_ in keys:
             lk = long_.removeprefix("org:auto:")
             if len(lk) > len(k) and lk.startswith(k) and (lk[len(k)] == "-" or not k.isascii()):
+                target[short] = target.get(long_, long_)
+                break
+            # "Đại học Y Hà Nội" inside "Trường Đại học Y Hà Nội", "Third Hospital" in "Peking University Third
+            # Hospital": a suffix of three or more words after at most two leading words, none a genitive link
+            head = lk[: len(lk) - len(k)]
+            if (
+                lk.endswith("-" + k)
+                and k.count("-") >= 2
+                and head.count("-") <= 2
+                and not set(head.strip("-").split("-")) & _LINK_WORDS
+            ):
                 target[short] = target.get(long_, long_)
                 break
     for field, text in (texts or {}).items():  # "Korean International Cooperation Agency (KOICA)"

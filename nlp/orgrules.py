@@ -355,10 +355,15 @@ _VI_HEADS = [
 ]
 _VI_HEAD = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(h) for h, _ in _VI_HEADS) + r")(?!\w)")
 _VI_TYPE = dict(_VI_HEADS)
-_VI_SYLLABLE = re.compile(r"(?:\s+|-)([\w.]+)")  # Y-Dược joins like a space
+_VI_SYLLABLE = re.compile(r"(\s+[-–]\s+|\s+|-)([\w.]+)")  # Y-Dược joins like a space; "Phong – Da liễu" too
 # Lower-case words that end a name only when they belong to it (y tế, cổ truyền), not geography that needs a name after it.
 _VI_TRAILING_OK = {"y", "tế", "dược", "cổ", "truyền", "học", "nhi", "sản", "ung", "bướu", "phổi", "mắt", "tim",
-                   "liễu", "nhiễm", "soát", "tật", "sinh", "hợp", "ương", "gia", "dân", "nghị", "tễ", "da"}
+                   "liễu", "nhiễm", "soát", "tật", "sinh", "hợp", "ương", "gia", "dân", "nghị", "tễ", "da",
+                   "khoa", "đồng", "mạch", "hình", "quốc", "phủ"}
+# Administrative words that may open the name after a head: "Sở Y tế tỉnh Điện Biên".
+_VI_GEO = {"tỉnh", "thành", "huyện", "quận", "thị", "xã"}
+# Lower-case words after a number that make it a count ("Sở Y tế 3 tỉnh"), not part of a name ("Quân y 175").
+_VI_COUNTED = {"tỉnh", "huyện", "nước", "bên", "đơn", "cơ", "người", "bệnh", "địa", "quốc", "thành", "trường", "xã"}
 _VI_EMBASSY = ("Đại sứ quán", "Tổng lãnh sự quán", "Lãnh sự quán")
 _VI_STOP = {
     "đã",
@@ -537,16 +542,24 @@ def _vi_name_end(text: str, pos: int) -> int:
         m = _VI_SYLLABLE.match(text, end)
         if not m:
             break
-        syl = m.group(1).rstrip(".")
+        raw = m.group(2)
+        syl = raw.rstrip(".")
         if not syl or not re.fullmatch(r"\w+", syl):
-            if syl in ("TP", "Tp") or re.fullmatch(r"TP\.\w+", m.group(1)):
+            if syl in ("TP", "Tp") or re.fullmatch(r"TP\.\w+", raw):
                 pass
             else:
                 break
-        cap = syl[:1].isupper() or syl[:1].isdigit()
+        cap = syl[:1].isupper()
         low = syl.lower()
-        if first and not cap:
+        if syl[:1].isdigit():  # "Quân y 175" names, "Sở Y tế 3 tỉnh" counts, "trị giá 45" is no name
+            after = _VI_SYLLABLE.match(text, m.start(2) + len(syl))
+            cap = (first or prev_good) and not (after and after.group(2).lower() in _VI_COUNTED)
+            if not cap:
+                break
+        if first and not cap and low not in _VI_GEO:
             break
+        if m.group(1).strip() and not cap:
+            break  # a spaced dash joins two capitalised parts only
         joined = low == "hợp" and prev == "tổng"  # Đại học Tổng hợp
         if not cap and not joined and low in _VI_STOP and low not in _VI_ALLOWED_LOWER:
             break
@@ -556,7 +569,7 @@ def _vi_name_end(text: str, pos: int) -> int:
             after_cap += 1
             if after_cap > 3:
                 break
-        end = m.start(1) + len(syl)
+        end = m.start(2) + len(syl)
         if cap or joined or (low in _VI_TRAILING_OK and good_end is not None and prev_good):
             good_end = end
             prev_good = True
@@ -564,8 +577,11 @@ def _vi_name_end(text: str, pos: int) -> int:
             prev_good = False
         first = False
         prev = low
-        if m.group(1).endswith(".") and not m.group(1).startswith("TP"):
-            break
+        if re.fullmatch(r"[A-ZĐ]\.", raw):  # an initial does not end the name ("Quỹ Lawrence S. Ting")
+            end += 1
+            good_end = end
+        elif raw.endswith(".") and not raw.startswith("TP"):
+            break  # a full stop ends it
     return good_end if good_end is not None else pos
 
 
@@ -636,6 +652,10 @@ GENERIC_KEYS = {
 }
 
 
+# Abbreviations Vietnamese names use interchangeably with the full words (TW = Trung ương).
+_ABBREVIATIONS = {"tw": "trung-uong", "tp": "thanh-pho", "dh": "dai-hoc", "bv": "benh-vien", "ubnd": "uy-ban-nhan-dan"}
+
+
 def normalise_key(surface: str) -> str:
     """Key under which spelling variants of one name collapse (``org:auto:<key>``)."""
     s = unicodedata.normalize("NFKC", surface).replace("đ", "d").replace("Đ", "D")
@@ -643,7 +663,8 @@ def normalise_key(surface: str) -> str:
     s = re.sub(r"^(?:the|die|der|das|den|dem|des)\s+", "", s)
     s = re.sub(r"[’']s\b", "", s)
     s = re.sub(r"(klinikum|ministerium|krankenhaus|institut)e?s\b", r"\1", s)  # German genitive
-    words = re.findall(r"\w+", s)
+    # "Sở Y tế tỉnh Hà Tĩnh" and "Sở Y tế Hà Tĩnh" are one department: the word for province is dropped
+    words = [_ABBREVIATIONS.get(w, w) for w in re.findall(r"\w+", s) if w != "tinh"]
     key = "-".join(words)
     return re.sub(r"(?<=[\u4e00-\u9fff])-(?=[\u4e00-\u9fff])", "", key)
 

@@ -107,7 +107,7 @@ def test_vi_gazetteer_punctuation_and_rules() -> None:
     )
     ms = extract_entities(text, "vi")
     ids = [m.entity_id for m in ms]
-    assert ids == ["org:moh-vn", "org:cho-ray", "org:auto:benh-vien-da-khoa-tinh-cao-bang", "org:langson-doh"]
+    assert ids == ["org:moh-vn", "org:cho-ray", "org:auto:benh-vien-da-khoa-cao-bang", "org:langson-doh"]
 
 
 def test_normalised_keys_collapse_variants() -> None:

@@ -108,3 +108,16 @@ def test_relative_dates_resolve_from_the_publication_date() -> None:
     assert first_date("The programme launched today.", "en", pub) == (date(2018, 7, 23), "day")
     assert first_date("BRUSSELS, 19 JUNE 2019 (EU)—The EU signed.", "en", pub) == (date(2019, 6, 19), "day")
     assert first_date("The hospital handed over the equipment on Friday.", "en", None) is None
+
+
+def test_vietnamese_province_names_counts_initials_and_dashes(settings) -> None:
+    text = (
+        "Sở Y tế tỉnh Điện Biên làm việc với Sở Y tế 3 tỉnh Bắc Lào. Quỹ Lawrence S. Ting tài trợ. "
+        "Bệnh viện Phong – Da liễu TW Quy Hòa và Bệnh viện Phong-Da liễu Trung ương Quy Hòa là một. "
+        "Trung tâm Kiểm soát bệnh tật tỉnh nhận găng tay y tế trị giá 45 triệu đồng."
+    )
+    found = _surfaces(text, "vi", settings)
+    assert {"Sở Y tế tỉnh Điện Biên", "Quỹ Lawrence S. Ting", "Bệnh viện Phong – Da liễu TW Quy Hòa"} <= found
+    assert not any(s.startswith("Sở Y tế 3") or "45" in s for s in found)
+    ids = {m.entity_id for m in extract_entities(text, "vi", "text", settings) if "Phong" in m.surface}
+    assert len(ids) == 1  # TW = Trung ương
