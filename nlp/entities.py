@@ -328,6 +328,9 @@ def merge_short_forms(mentions: list[EntityMention], texts: dict[str, str] | Non
                 break
             # "Đại học Y Hà Nội" inside "Trường Đại học Y Hà Nội", "Third Hospital" in "Peking University Third
             # Hospital": a suffix of three or more words after at most two leading words, none a genitive link
+            if not k.isascii() and lk.endswith(k) and k[0] in "省市区县州":
+                target[short] = target.get(long_, long_)  # 省卫生厅 → 云南省卫生厅
+                break
             head = lk[: len(lk) - len(k)]
             if (
                 lk.endswith("-" + k)

@@ -179,13 +179,27 @@ def zh_orgs(text: str) -> list[Span]:
     out: list[Span] = []
     for (offset, piece), words in zip(lines, tagged, strict=True):
         at = 0
+        placed: list[tuple[int, str, str]] = []  # start in piece, word, tag
         for word, tag in words:
             i = piece.find(word, at)
             if i < 0:
                 continue
             at = i + len(word)
-            if tag == "ORG" and keep_zh(word):
-                out.append((offset + i, offset + i + len(word), "ORG"))
+            placed.append((i, word, tag))
+        for k, (i, word, tag) in enumerate(placed):
+            if tag != "ORG" or not keep_zh(word):
+                continue
+            start = i
+            # LAC tags the place before a name on its own: 葡萄牙|中华总商会, 越南|老街省卫生厅, 中国|驻|卢旺达|大使馆
+            j = k - 1
+            while j >= 0 and placed[j][0] + len(placed[j][1]) == start:
+                prev_word, prev_tag = placed[j][1], placed[j][2]
+                if prev_tag == "LOC" or (prev_word in ("驻", "駐") and j > 0 and placed[j - 1][2] == "LOC"):
+                    start = placed[j][0]
+                    j -= 1
+                else:
+                    break
+            out.append((offset + start, offset + i + len(word), "ORG"))
     return out
 
 

@@ -121,3 +121,12 @@ def test_vietnamese_province_names_counts_initials_and_dashes(settings) -> None:
     assert not any(s.startswith("Sở Y tế 3") or "45" in s for s in found)
     ids = {m.entity_id for m in extract_entities(text, "vi", "text", settings) if "Phong" in m.surface}
     assert len(ids) == 1  # TW = Trung ương
+
+
+def test_chinese_names_keep_their_place_prefix_and_short_forms_merge(settings) -> None:
+    text = "江西省工信厅与葡萄牙中华总商会签约，澳门驻里斯本经贸办事处出席。省工信厅表示将继续合作。"
+    found = entities.merge_short_forms(extract_entities(text, "zh", "text", settings), {"text": text})
+    surfaces = {m.surface for m in found}
+    assert {"葡萄牙中华总商会", "澳门驻里斯本经贸办事处"} <= surfaces
+    ids = {m.entity_id for m in found if m.surface in ("江西省工信厅", "省工信厅")}
+    assert len(ids) == 1
