@@ -278,6 +278,17 @@ def keep_en(surface: str) -> bool:
     return bool(EN_HEADS.search(s) or EN_ACRONYM.match(s))
 
 
+def _defined_after_org(text: str, acronym: str) -> bool:
+    """Whether "(ACRONYM)" follows a capitalised phrase with an organization head word
+    ("Korean International Cooperation Agency (KOICA)"; not "Official Development Assistance (ODA)")."""
+    at = text.find(f"({acronym})")
+    if at < 0:
+        return False
+    before = text[max(0, at - 120) : at].rstrip()
+    phrase = re.search(r"(?:[A-Z][\w&'’.-]*(?:,?\s+(?:of|for|and|the|de|&)?\s*)?)+$", before)
+    return bool(phrase and EN_HEADS.search(phrase.group(0)))
+
+
 @lru_cache(maxsize=4)
 def _spacy(name: str) -> Any | None:
     import spacy
@@ -305,8 +316,8 @@ def en_orgs(text: str, model: str | None = None) -> list[Span]:
         if text[start:end].endswith(("'s", "’s")):
             end -= 2
         surface = text[start:end]
-        if EN_ACRONYM.match(surface) and f"({surface})" not in text:
-            continue  # a bare acronym (ODA, PTI) is kept only where the text defines it: "… Agency (KOICA)"
+        if EN_ACRONYM.match(surface) and not _defined_after_org(text, surface):
+            continue  # an acronym is kept where the text defines it after an organization: "… Agency (KOICA)"
         if keep_en(surface):
             out.append((start, end, "ORG"))
     return out

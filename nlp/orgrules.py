@@ -259,7 +259,7 @@ _EN_SUFFIX = re.compile(
     rf"\b{_EN_WORD}(?:{_EN_LINK}{_EN_WORD}){{0,5}}?\s+"
     r"(?:Hospital|Medical Center|Medical Centre|Medical University|University|Health Commission|Institute|Clinic|"
     r"Department of Health|Health Department|Health Bureau|CDC)\b"
-    rf"(?:\s+of\s+{_EN_WORD}(?:\s+{_EN_WORD}){{0,4}})?"
+    rf"(?:\s+of\s+(?:the\s+)?{_EN_WORD}(?:\s+{_EN_WORD}){{0,4}})?"
 )
 _EN_OF = re.compile(
     rf"\b(?:Ministry|Department|Bureau|Commission|Institute|University|Hospital|Academy)\s+of\s+{_EN_WORD}"
@@ -287,7 +287,10 @@ _EN_TRAILING_TITLE = re.compile(r"\s+(?:Dr|Mr|Mrs|Ms|Prof|Minister|President|Dir
 
 
 def clean_en_span(surface: str, start: int) -> tuple[int, str]:
-    """Drop what precedes a closing parenthesis or dash and a leading article: "EU)—The European Union"."""
+    """The name inside an English span, for rules and the tagger alike: what precedes a closing
+    parenthesis or dash ("EU)—The European Union"), a leading article, a one-word possessive owner
+    ("Hanoi’s Vietnam-Korea Friendship Clinic", not "Pyongyang Okryu Children's Hospital") and a
+    trailing title ("Ministry of Health Dr.") are dropped."""
     cut = re.search(r"\)|—|–", surface)
     if cut:
         rest = surface[cut.end() :]
@@ -297,6 +300,11 @@ def clean_en_span(surface: str, start: int) -> tuple[int, str]:
     if lead and lead.end():
         start += lead.end()
         surface = surface[lead.end() :]
+    owner = re.match(r"^[A-Z][\w-]*['’]s\s+(?=\S+\s+\S)", surface)
+    if owner and not _EN_HEAD_WORD.search(owner.group(0)):
+        start += owner.end()
+        surface = surface[owner.end() :]
+    surface = _EN_TRAILING_TITLE.sub("", surface.rstrip(",;: "))
     return start, surface
 
 
@@ -311,12 +319,7 @@ def en_candidates(text: str) -> list[Candidate]:
                 start += lead.end()
                 surface = surface[lead.end() :]
                 lead = _EN_LEADING.match(surface)
-            poss = max(surface.rfind("’s "), surface.rfind("'s "))
-            if poss >= 0 and not _EN_HEAD_WORD.search(surface[:poss]):  # "Hanoi’s Vietnam-Korea Friendship Clinic"
-                start += poss + 3
-                surface = surface[poss + 3 :]
             start, surface = clean_en_span(surface, start)
-            surface = _EN_TRAILING_TITLE.sub("", surface)
             surface = surface.rstrip(".,;:'’")
             if surface.endswith(("'s", "’s")):
                 surface = surface[:-2]
@@ -626,6 +629,12 @@ GENERIC_KEYS = {
     "department-of-health",
     "ministry-of-foreign-affairs",
     "university-hospital",
+    "hospital",
+    "hospitals",
+    "university",
+    "ministry",
+    "government",
+    "clinic",
     "universitatsklinik",
     "uniklinik",
     "gesellschaft",

@@ -130,3 +130,15 @@ def test_chinese_names_keep_their_place_prefix_and_short_forms_merge(settings) -
     assert {"葡萄牙中华总商会", "澳门驻里斯本经贸办事处"} <= surfaces
     ids = {m.entity_id for m in found if m.surface in ("江西省工信厅", "省工信厅")}
     assert len(ids) == 1
+
+
+def test_english_names_possessives_titles_and_defined_acronyms(settings) -> None:
+    text = (
+        "Japan's Official Development Assistance (ODA) funds the Korean International Cooperation Agency (KOICA). "
+        "The delegation visited Pyongyang Okryu Children's Hospital and the Central Hospital of the Karamay City "
+        "District. The Principal General from the Ministry of Health of Zanzibar Dr. Habiba Hassan Omar signed."
+    )
+    found = _surfaces(text, "en", settings)
+    assert {"Pyongyang Okryu Children's Hospital", "Central Hospital of the Karamay City District"} <= found
+    assert "Ministry of Health of Zanzibar" in found and not any(s.endswith(("Dr.", "Dr")) for s in found)
+    assert "ODA" not in found and "Hospital" not in found
