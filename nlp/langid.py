@@ -34,7 +34,10 @@ _lock = threading.Lock()
 _factory_ready = False
 
 
-def _langdetect_probs(text: str) -> dict[str, float]:
+PARAGRAPH_TRIALS = 3  # langdetect's default is 7 random trials; a paragraph inside a page needs fewer
+
+
+def _langdetect_probs(text: str, trials: int | None = None) -> dict[str, float]:
     """langdetect probabilities for our languages (zh-cn/zh-tw folded)."""
     global _factory_ready
     from langdetect import DetectorFactory, detector_factory
@@ -47,6 +50,8 @@ def _langdetect_probs(text: str) -> dict[str, float]:
             _factory_ready = True
         try:
             detector = detector_factory._factory.create()  # type: ignore[union-attr]
+            if trials:
+                detector.n_trial = trials
             detector.append(text)
             ranked = detector.get_probabilities()
         except LangDetectException:
@@ -59,7 +64,7 @@ def _langdetect_probs(text: str) -> dict[str, float]:
     return probs
 
 
-def detect(text: str, hint: str | None = None) -> tuple[str, float]:
+def detect(text: str, hint: str | None = None, trials: int | None = None) -> tuple[str, float]:
     """Return ``(lang, confidence)`` with lang in zh/en/de/vi or ``"und"``.
 
     ``hint`` (e.g. the source's declared language) only breaks near-ties or
@@ -76,7 +81,7 @@ def detect(text: str, hint: str | None = None) -> tuple[str, float]:
     vi = sum(1 for c in letters if c in _VI_CHARS)
     if vi / len(letters) >= 0.03 and vi >= 2:
         return "vi", round(min(0.99, 0.7 + vi / len(letters) * 3), 3)
-    probs = _langdetect_probs(sample)
+    probs = _langdetect_probs(sample, trials)
     if not probs:
         return (hint, 0.3) if hint else (UND, 0.0)
     ranked = sorted(probs.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -108,7 +113,7 @@ def detect_paragraphs(text: str, hint: str | None = None) -> list[tuple[int, int
         if sum(c.isalpha() for c in chunk) < MIN_PARAGRAPH_LETTERS:
             out.append((start, end, doc_lang, doc_conf))
             continue
-        lang, conf = detect(chunk, hint or (doc_lang if doc_lang in LANGS else None))
+        lang, conf = detect(chunk, hint or (doc_lang if doc_lang in LANGS else None), PARAGRAPH_TRIALS)
         out.append((start, end, lang, conf))
     return out
 
