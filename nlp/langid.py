@@ -97,7 +97,9 @@ _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
 MIN_PARAGRAPH_LETTERS = 30  # shorter paragraphs (bylines, captions, short titles) follow the whole page
 
 
-def detect_paragraphs(text: str, hint: str | None = None) -> list[tuple[int, int, str, float]]:
+def detect_paragraphs(
+    text: str, hint: str | None = None, whole: tuple[str, float] | None = None
+) -> list[tuple[int, int, str, float]]:
     """``(start, end, lang, confidence)`` per paragraph (blank-line or line separated).
 
     Paragraphs too short to judge take the language of the document as a
@@ -106,7 +108,7 @@ def detect_paragraphs(text: str, hint: str | None = None) -> list[tuple[int, int
     spans = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text or "") if m.group(0).strip()]
     if not spans:
         return []
-    doc_lang, doc_conf = detect(text, hint)
+    doc_lang, doc_conf = whole or detect(text, hint)
     out: list[tuple[int, int, str, float]] = []
     for start, end in spans:
         chunk = text[start:end]
@@ -132,13 +134,16 @@ def detect_document(title: str, text: str, hint: str | None = None) -> tuple[str
     confidence is that language's share of letters times its mean
     paragraph confidence, so a mixed page reports a lower confidence.
     """
-    paras = detect_paragraphs(text, hint)
+    whole = detect(text, hint) if text and text.strip() else None
+    paras = detect_paragraphs(text, hint, whole)
     votes: dict[str, float] = {}
     confs: dict[str, list[float]] = {}
     parts: list[tuple[str, str, float]] = []
     if title and title.strip():
         short = _weight(title) < 40  # headlines are terse; judged alone only when long
-        parts.append((title, *(detect(f"{title}\n{text}", hint) if short else detect(title, hint))))
+        # a terse headline follows the page (the text's own verdict, computed once)
+        judged = (whole or detect(title, hint)) if short else detect(title, hint)
+        parts.append((title, *judged))
     parts += [(text[s:e], lang, conf) for s, e, lang, conf in paras]
     for chunk, lang, conf in parts:
         if lang == UND:

