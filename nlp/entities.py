@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import spacy
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -149,8 +150,9 @@ class OrgComponent:
         matches.sort(key=lambda m: (m.start, m.end))
         spans: list[Span] = []
         # token index by character offset with bisect ("expand" alignment): doc.char_span is linear per call
-        starts = [t.idx for t in doc]
-        ends = [t.idx + len(t.text) for t in doc]
+        offsets = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []  # no Token objects: this is a hot path
+        starts = [o[0] for o in offsets]
+        ends = [o[0] + o[1] for o in offsets]
         for m in matches:
             i = bisect.bisect_right(starts, m.start) - 1
             j = bisect.bisect_left(ends, m.end) + 1

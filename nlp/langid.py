@@ -126,7 +126,9 @@ def _weight(chunk: str) -> int:
     return sum(c.isalpha() for c in chunk) + 2 * han
 
 
-def detect_document(title: str, text: str, hint: str | None = None) -> tuple[str, float, list[tuple[int, int, str, float]]]:
+def detect_document(
+    title: str, text: str, hint: str | None = None
+) -> tuple[str, float, list[tuple[int, int, str, float]]]:
     """Language of a whole page from its paragraphs: ``(lang, confidence, text paragraphs)``.
 
     Each paragraph votes with its letter count, a Han character counting

@@ -325,7 +325,9 @@ def en_orgs(text: str, model: str | None = None) -> list[Span]:
         for ent in doc.ents:
             if ent.label_ != "ORG":
                 continue
-            start, surface = clean_en_span(text[offset + ent.start_char : offset + ent.end_char], offset + ent.start_char)
+            start, surface = clean_en_span(
+                text[offset + ent.start_char : offset + ent.end_char], offset + ent.start_char
+            )
             end = start + len(surface)
             if text[start:end].endswith(("'s", "’s")):
                 end -= 2
