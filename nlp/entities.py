@@ -254,7 +254,10 @@ def _merge_trained(text: str, lang: str, settings: Any, matches: list[OrgMatch])
         if any(m.matcher == "gazetteer" for m in overlapping):
             continue
         if lang != "zh" and any(
-            m.end - m.start > end - start and m.start <= start and m.end >= end and not _RUN_ON.search(text[m.start : m.end])
+            m.end - m.start > end - start
+            and m.start <= start
+            and m.end >= end
+            and not _RUN_ON.search(text[m.start : m.end])
             for m in overlapping
         ):
             continue  # an English rule span that contains the tagger's span is the fuller name, unless it runs on
@@ -263,7 +266,9 @@ def _merge_trained(text: str, lang: str, settings: Any, matches: list[OrgMatch])
         key = orgrules.normalise_key(surface)
         if not key or key in orgrules.GENERIC_KEYS:
             continue
-        kept.append(OrgMatch(start, end, f"org:auto:{key}", " ".join(surface.split()), orgrules.type_of(surface, lang), label))
+        kept.append(
+            OrgMatch(start, end, f"org:auto:{key}", " ".join(surface.split()), orgrules.type_of(surface, lang), label)
+        )
     return kept
 
 
@@ -286,7 +291,9 @@ def chunks(text: str, size: int = CHUNK) -> list[tuple[int, str]]:
 
 def _find_orgs_piece(text: str, lang: str, settings: Any) -> list[OrgMatch]:
     doc = get_pipeline(lang)(text)
-    matches = [m for m in doc._.coop_orgs or [] if m.matcher == "gazetteer" or ner.keep_rule(text[m.start : m.end], lang)]
+    matches = [
+        m for m in doc._.coop_orgs or [] if m.matcher == "gazetteer" or ner.keep_rule(text[m.start : m.end], lang)
+    ]
     return _merge_trained(text, lang, settings, matches)
 
 

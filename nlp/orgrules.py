@@ -207,7 +207,9 @@ _DE_GENITIVE = re.compile(
     r"Sozialistischen|Technischen|Charité)(?:\s+[A-ZÄÖÜ][\wäöüß-]*){0,3}"
 )
 # Words that start a sentence or a clause, never a name.
-_DE_NOT_NAME = re.compile(r"^(?:Die|Der|Das|Den|Dem|Des|Ein|Eine|Einer|Eines|Im|Am|Zum|Zur|Beim|Vom|Mit|Von|Für|Auf|In|An)\s+")
+_DE_NOT_NAME = re.compile(
+    r"^(?:Die|Der|Das|Den|Dem|Des|Ein|Eine|Einer|Eines|Im|Am|Zum|Zur|Beim|Vom|Mit|Von|Für|Auf|In|An)\s+"
+)
 
 _DE_TYPE = [
     ("ministerium", "GOV"),
@@ -360,9 +362,39 @@ _VI_HEAD = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(h) for h, _ in _VI_HE
 _VI_TYPE = dict(_VI_HEADS)
 _VI_SYLLABLE = re.compile(r"(\s+[-–]\s+|\s+|-)([\w.]+)")  # Y-Dược joins like a space; "Phong – Da liễu" too
 # Lower-case words that end a name only when they belong to it (y tế, cổ truyền), not geography that needs a name after it.
-_VI_TRAILING_OK = {"y", "tế", "dược", "cổ", "truyền", "học", "nhi", "sản", "ung", "bướu", "phổi", "mắt", "tim",
-                   "liễu", "nhiễm", "soát", "tật", "sinh", "hợp", "ương", "gia", "dân", "nghị", "tễ", "da",
-                   "khoa", "đồng", "mạch", "hình", "quốc", "phủ"}
+_VI_TRAILING_OK = {
+    "y",
+    "tế",
+    "dược",
+    "cổ",
+    "truyền",
+    "học",
+    "nhi",
+    "sản",
+    "ung",
+    "bướu",
+    "phổi",
+    "mắt",
+    "tim",
+    "liễu",
+    "nhiễm",
+    "soát",
+    "tật",
+    "sinh",
+    "hợp",
+    "ương",
+    "gia",
+    "dân",
+    "nghị",
+    "tễ",
+    "da",
+    "khoa",
+    "đồng",
+    "mạch",
+    "hình",
+    "quốc",
+    "phủ",
+}
 # Administrative words that may open the name after a head: "Sở Y tế tỉnh Điện Biên".
 _VI_GEO = {"tỉnh", "thành", "huyện", "quận", "thị", "xã"}
 # Lower-case words after a number that make it a count ("Sở Y tế 3 tỉnh"), not part of a name ("Quân y 175").
