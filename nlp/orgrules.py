@@ -192,12 +192,15 @@ _DE_ADJ_PREFIX = (
     r"(?:(?:[A-ZÄÖÜ][a-zäöüß]*(?:isch|lich|ral|nal|tal|ssisch)(?:e|en|er|es)|Deutsche[nrs]?|Technische[nr]?|Freie[nr]?|"
     r"Staatliche[nr]?|Medizinische[nr]?|Eidgenössische[nrs]?|Evangelische[nrs]?|Katholische[nrs]?)\s+)"
 )
+# A brand or abbreviation in front of an institution word: HanseMerkur Zentrum, BG Klinikum, Viet Duc
+# Universitätsklinik (German compounds common nouns, so two capitalised words side by side are a name).
+_DE_BRAND = r"(?:[A-ZÄÖÜ][a-zäöüß]+[A-ZÄÖÜ][\wäöüß]*|[A-ZÄÖÜ]{2,5}|[A-Z][a-z]+\s+[A-Z][a-z]+(?=\s+Universitätsklinik))"
 _DE_LOWER_ADJ = r"(?:[a-zäöü][a-zäöüß]+(?:e|en|er|es)\s+)"
 _DE_NAMED = re.compile(
-    rf"(?<![\wÄÖÜäöüß-]){_DE_ADJ_PREFIX}?(?:[A-ZÄÖÜ][\wäöüß]*-)?"
-    r"(?:Gesellschaft|Zentrum|Zentrums|Institut|Instituts|Stiftung|Verwaltung|Departement|Fakultät|Kliniken|Klinikums?|"
-    r"Universität|Hochschule|Bundesministerium|Ministerium|Gesundheitsamt|Behörde|Verband|Akademie|Kammer|"
-    r"Universitätsklinikums?|Universitätsklinik|Krankenhaus|Klinik)"
+    rf"(?<![\wÄÖÜäöüß-]){_DE_ADJ_PREFIX}?(?:{_DE_BRAND}\s+)?(?:[A-ZÄÖÜ][\wäöüß]*-)?"
+    r"(?:Gesellschaft|Zentrums?|Instituts?|Stiftung|Verwaltung|Departement|Fakultät|Kliniken|Klinikums?|"
+    r"Universitätsklinikums?|Universitätsklinik|Universität|Hochschule|Bundesministeriums?|Ministeriums?|Gesundheitsamt(?:e?s)?|Behörde|Verband(?:e?s)?|"
+    r"Akademie|Kammer|Universitätsklinikums?|Universitätsklinik|Krankenhaus(?:es)?|Klinik)"
     rf"(?:\s+(?:für|der|des)\s+{_DE_LOWER_ADJ}?{_DE_ADJ_PREFIX}?{_DE_CAP}(?:\s+(?:und\s+)?{_DE_CAP}){{0,3}})?"
     rf"(?:\s+(?:St\.\s+)?{_DE_CAP}(?:\s+{_DE_CAP})?)?"
 )
@@ -237,6 +240,9 @@ def _de_trim(text: str, start: int, end: int) -> tuple[int, int]:
     if g:
         end = g.end()
     surface = text[start:end]
+    person = re.search(r"\s+und\s+[A-ZÄÖÜ][a-zäöüß]+\s+[A-ZÄÖÜ][a-zäöüß]+$", surface)
+    if person:  # "Klinik für Anästhesiologie und Jörg Seifert": a first and last name is no complement
+        surface = surface[: person.start()]
     stripped = surface.rstrip(".,;:").removesuffix(" St")
     return start, start + len(stripped)
 
@@ -703,7 +709,7 @@ def normalise_key(surface: str) -> str:
     s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)).casefold()
     s = re.sub(r"^(?:the|die|der|das|den|dem|des)\s+", "", s)
     s = re.sub(r"[’']s\b", "", s)
-    s = re.sub(r"(klinikum|ministerium|krankenhaus|institut)e?s\b", r"\1", s)  # German genitive
+    s = re.sub(r"(klinikum|ministerium|krankenhaus|institut|zentrum|amt|verband)e?s\b", r"\1", s)  # German genitive
     # "Sở Y tế tỉnh Hà Tĩnh" and "Sở Y tế Hà Tĩnh" are one department: the word for province is dropped
     words = [_ABBREVIATIONS.get(w, w) for w in re.findall(r"\w+", s) if w != "tinh"]
     key = "-".join(words)

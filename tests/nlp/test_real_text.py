@@ -142,3 +142,20 @@ def test_english_names_possessives_titles_and_defined_acronyms(settings) -> None
     assert {"Pyongyang Okryu Children's Hospital", "Central Hospital of the Karamay City District"} <= found
     assert "Ministry of Health of Zanzibar" in found and not any(s.endswith(("Dr.", "Dr")) for s in found)
     assert "ODA" not in found and "Hospital" not in found
+
+
+def test_german_brand_prefixes_genitives_and_person_cut(settings) -> None:
+    text = (
+        "Das HanseMerkur Zentrum für Traditionelle Chinesische Medizin und das BG Klinikum Unfallkrankenhaus Berlin "
+        "kooperieren. Ärzte des Caritas-Krankenhauses St. Josef operierten mit der Klinik für Anästhesiologie "
+        "und Jörg Seifert an der Viet Duc Universitätsklinik."
+    )
+    found = _surfaces(text, "de", settings)
+    assert {
+        "HanseMerkur Zentrum für Traditionelle Chinesische Medizin",
+        "BG Klinikum Unfallkrankenhaus Berlin",
+        "Caritas-Krankenhauses St. Josef",
+        "Klinik für Anästhesiologie",
+        "Viet Duc Universitätsklinik",
+    } <= found
+    assert not any("Jörg" in s for s in found)
