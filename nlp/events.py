@@ -50,6 +50,7 @@ _FUTURE = {
 }
 
 
+_HAS_DIGIT = re.compile(r"\d|yesterday|today|gestern|heute|昨天|今天|hôm qua|hôm nay", re.IGNORECASE)
 _WEAK_TYPES = {"training_exchange", "launch", "other"}
 
 
@@ -89,6 +90,8 @@ def extract_events(
     for start, end, sentence in split_sentences(text, lang):
         hit = find_trigger(sentence, lang)
         if hit is None:
+            if _HAS_DIGIT.search(sentence) and (lead := first_date(sentence, lang, published_at)) is not None:
+                narrative = lead  # "Ngày 23/9/2023, tại …": a dated lead sets the story's date for what follows
             continue
         event_type, trigger = hit
         dated = first_date(sentence, lang, published_at)

@@ -159,3 +159,17 @@ def test_german_brand_prefixes_genitives_and_person_cut(settings) -> None:
         "Viet Duc Universitätsklinik",
     } <= found
     assert not any("Jörg" in s for s in found)
+
+
+def test_a_dated_lead_without_trigger_dates_the_story() -> None:
+    from nlp.events import extract_events
+
+    text = (
+        "Ngày 23/9/2023, tại Bệnh viện Nhân dân huyện Hà Khẩu, hai đoàn đã gặp mặt giao lưu.\n"
+        "Bệnh viện Nhân dân huyện Hà Khẩu và Bệnh viện Y học cổ truyền tỉnh Lào Cai ký kết biên bản ghi nhớ hợp tác."
+    )
+    evs = extract_events(text, "vi", None, [], lambda s, lang: [])
+    assert {(e.type, e.date.isoformat() if e.date else None) for e in evs} == {
+        ("conference_meeting", "2023-09-23"),
+        ("agreement_signing", "2023-09-23"),
+    }
