@@ -8,7 +8,8 @@
 2. translation to English when a model is installed (otherwise the status
    says which model is missing); English paragraphs of a mixed page are
    kept as they are;
-3. organizations in title and text, and in the translations (fields
+3. (Chinese in Traditional script is read in Simplified, :mod:`nlp.script`)
+   organizations in title and text, and in the translations (fields
    ``title_en``/``text_en``, English rules + gazetteer);
 4. countries (union over title and text);
 5. events in text and title (an event type the text lacks is taken from the
@@ -26,7 +27,7 @@ from dataclasses import replace
 from typing import Any
 
 from coopwatch.records import LANGS, Analysis, Article, EntityMention, Event
-from nlp import countries, entities, events, langid, relevance, translate
+from nlp import countries, entities, events, langid, relevance, script, translate
 from nlp.vocab import load_vocab
 
 NLP_VERSION = "nlp-4"
@@ -43,6 +44,20 @@ def detect_topics(title: str, text: str, lang: str, mentions: list[EntityMention
     return sorted(found)
 
 
+def _cut_from(m: EntityMention, originals: dict[str, str]) -> EntityMention:
+    source = originals.get(m.field)
+    return replace(m, surface=source[m.start : m.end]) if source is not None else m
+
+
+def _original_sentence(sentence: str, text: str, source_text: str, title: str, source_title: str) -> str:
+    """The original-script form of an evidence sentence found in the converted text or title."""
+    for converted, source in ((text, source_text), (title, source_title)):
+        at = converted.find(sentence)
+        if at >= 0:
+            return source[at : at + len(sentence)]
+    return sentence
+
+
 class Analyzer:
     """Runs every NLP step for articles; build once, reuse (pipelines are cached)."""
 
@@ -56,6 +71,12 @@ class Analyzer:
         keep = [(s, e) for s, e, plang, _ in paragraphs if plang == "en"] if lang != "en" else []
 
         title_en, text_en, status = translate.translate(title, text, lang, self.settings, keep_spans=keep)
+
+        # Traditional Chinese is read in Simplified (same offsets); what is shown is cut from the original
+        source_title, source_text = title, text
+        if work_lang == "zh":
+            title = script.simplified_same_length(title) or title
+            text = script.simplified_same_length(text) or text
 
         mentions = entities.extract_entities(title, work_lang, "title", self.settings)
         mentions += entities.extract_entities(text, work_lang, "text", self.settings)
@@ -81,6 +102,11 @@ class Analyzer:
             # unless an organization takes part in it
             evs = [e for e in evs if e.participants]
         found_countries = countries.article_countries(title, text, work_lang, original, relevant)
+        if text is not source_text or title is not source_title:
+            mentions = [_cut_from(m, {"title": source_title, "text": source_text}) for m in mentions]
+            evs = [
+                replace(e, evidence=_original_sentence(e.evidence, text, source_text, title, source_title)) for e in evs
+            ]
         if status == "done":
             evs = [replace(e, evidence_en=translate.translate_sentence(e.evidence, lang, self.settings)) for e in evs]
         return Analysis(

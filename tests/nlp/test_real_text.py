@@ -173,3 +173,17 @@ def test_a_dated_lead_without_trigger_dates_the_story() -> None:
         ("conference_meeting", "2023-09-23"),
         ("agreement_signing", "2023-09-23"),
     }
+
+
+def test_traditional_chinese_is_read_like_simplified(analyzer) -> None:
+    art = _article(
+        "rw",
+        "盧旺達迎來新一批中國援盧醫療隊",
+        "10月15日，中國援助盧旺達第二十批醫療隊交接儀式在中國駐盧旺達大使館舉行，盧旺達衛生部官員出席。",
+    )
+    an = analyzer.analyze(art)
+    assert an.relevance >= 0.5 and {"CN", "RW"} <= set(an.countries)
+    assert {e.type for e in an.events} >= {"aid_mission"}
+    surfaces = {m.surface for m in an.entities if m.field == "text"}
+    assert "盧旺達衛生部" in surfaces  # shown as written, found through the Simplified reading
+    assert all(e.evidence in art.text or e.evidence in art.title for e in an.events)
