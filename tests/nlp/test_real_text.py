@@ -187,3 +187,8 @@ def test_traditional_chinese_is_read_like_simplified(analyzer) -> None:
     surfaces = {m.surface for m in an.entities if m.field == "text"}
     assert "盧旺達衛生部" in surfaces  # shown as written, found through the Simplified reading
     assert all(e.evidence in art.text or e.evidence in art.title for e in an.events)
+
+
+def test_currency_is_no_country() -> None:
+    assert "US" not in countries.detect_countries("The EU will invest US$114 million with the WHO.", "en")
+    assert "US" in countries.detect_countries("The US and Viet Nam signed.", "en")
