@@ -24,7 +24,10 @@ from __future__ import annotations
 import re
 import threading
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from nlp.orgrules import clean_en_span
 
@@ -33,102 +36,9 @@ Span = tuple[int, int, str]  # start, end, type
 _lock = threading.Lock()
 
 # ------------------------------------------------------------------ zh (LAC)
-ZH_HEADS = (
-    "医院",
-    "醫院",
-    "大学",
-    "大學",
-    "学院",
-    "學院",
-    "委员会",
-    "委員會",
-    "卫健委",
-    "卫生部",
-    "衛生部",
-    "卫生厅",
-    "卫生局",
-    "管理局",
-    "局",
-    "厅",
-    "部",
-    "中心",
-    "集团",
-    "公司",
-    "协会",
-    "學會",
-    "学会",
-    "商会",
-    "联盟",
-    "联合会",
-    "办事处",
-    "大使馆",
-    "大使館",
-    "领事馆",
-    "总领事馆",
-    "组织",
-    "政府",
-    "基金会",
-    "研究院",
-    "研究所",
-    "科学院",
-    "医学会",
-    "卫生院",
-    "保健院",
-    "疾控中心",
-    "红十字会",
-    "署",
-    "委",
-    "办",
-    "院",
-)
-ZH_GENERIC = {
-    "成员医院",
-    "互联网医院",
-    "当地医院",
-    "县级医院",
-    "三甲医院",
-    "三级医院",
-    "基层医院",
-    "公立医院",
-    "民营医院",
-    "定点医院",
-    "医院",
-    "大学",
-    "政府",
-    "中心",
-    "卫健委",
-    "卫生部",
-    "附属医院",
-    "人民医院",
-    "中医院",
-    "集团",
-    "公司",
-    "协会",
-    "学会",
-    "医疗机构",
-    "中方",
-    "外方",
-    "双方",
-    "本院",
-    "我院",
-    "该院",
-    "各级医院",
-    "合作医院",
-    "对口医院",
-    "医联体",
-    "医共体",
-    "当地政府",
-    "市政府",
-    "省政府",
-    "县政府",
-    "党委",
-    "人民政府",
-    "研究院",
-    "专科联盟",
-    "医疗队",
-    "中国政府",
-    "联合国",
-}
+_WORDS = yaml.safe_load((Path(__file__).parent / "data" / "orgwords.yaml").read_text(encoding="utf-8"))
+ZH_HEADS = tuple(_WORDS["zh"]["heads"])
+ZH_GENERIC = set(_WORDS["zh"]["generic"])
 ZH_OUTLETS = re.compile(r"新华社|新华网|人民网|人民日报|央视|中新社|中新网|中国新闻网|日报|晚报|电视台|广播|报社|记者")
 
 
@@ -212,60 +122,7 @@ EN_HEADS = re.compile(
     r"Office|School|Laboratory|Laboratories|Pharmaceuticals?|Inc|Ltd|GmbH|AG|Co)\b"
 )
 EN_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&-]{1,7}$")
-EN_NOT_ORG = {
-    "COVID",
-    "COVID-19",
-    "SARS",
-    "HIV",
-    "AIDS",
-    "MERS",
-    "TCM",
-    "AI",
-    "ICU",
-    "CT",
-    "MRI",
-    "PPE",
-    "GDP",
-    "CEO",
-    "MOU",
-    "MoU",
-    "BRI",
-    "UN",
-    "U.S.",
-    "US",
-    "UK",
-    "EU",
-    "PRC",
-    "DPRK",
-    "NCD",
-    "NCDs",
-    "UHC",
-    "SDG",
-    "SDGs",
-    "ID",
-    "IT",
-    "Belt and Road",
-    "Belt and Road Initiative",
-    "Health Silk Road",
-    "Xinhua",
-    "Reuters",
-    "AFP",
-    "AP",
-    "CGTN",
-    "China Daily",
-    "Global Times",
-    "People's Daily",
-    "VNA",
-    "Vietnam News Agency",
-    "VnExpress",
-    "Nhan Dan",
-    "Tuoi Tre",
-    "Vietnam News",
-    "VietnamPlus",
-    "Xinhua News Agency",
-    "BBC",
-    "CNN",
-}
+EN_NOT_ORG = set(_WORDS["en"]["not_organizations"])
 EN_OUTLET = re.compile(r"(?i)\b(?:news|daily|times|post|herald|tribune|press|agency news|television|tv|radio)\b")
 
 

@@ -21,6 +21,9 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from pathlib import Path
+
+import yaml
 
 Candidate = tuple[int, int, str]  # start, end, type
 
@@ -367,44 +370,13 @@ _VI_HEADS = [
 _VI_HEAD = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(h) for h, _ in _VI_HEADS) + r")(?!\w)")
 _VI_TYPE = dict(_VI_HEADS)
 _VI_SYLLABLE = re.compile(r"(\s+[-–]\s+|\s+|-)([\w.]+)")  # Y-Dược joins like a space; "Phong – Da liễu" too
+_WORDS = yaml.safe_load((Path(__file__).parent / "data" / "orgwords.yaml").read_text(encoding="utf-8"))["vi"]
 # Lower-case words that end a name only when they belong to it (y tế, cổ truyền), not geography that needs a name after it.
-_VI_TRAILING_OK = {
-    "y",
-    "tế",
-    "dược",
-    "cổ",
-    "truyền",
-    "học",
-    "nhi",
-    "sản",
-    "ung",
-    "bướu",
-    "phổi",
-    "mắt",
-    "tim",
-    "liễu",
-    "nhiễm",
-    "soát",
-    "tật",
-    "sinh",
-    "hợp",
-    "ương",
-    "gia",
-    "dân",
-    "nghị",
-    "tễ",
-    "da",
-    "khoa",
-    "đồng",
-    "mạch",
-    "hình",
-    "quốc",
-    "phủ",
-}
+_VI_TRAILING_OK = set(_WORDS["trailing_ok"])
 # Administrative words that may open the name after a head: "Sở Y tế tỉnh Điện Biên".
-_VI_GEO = {"tỉnh", "thành", "huyện", "quận", "thị", "xã"}
+_VI_GEO = set(_WORDS["geo_openers"])
 # Lower-case words after a number that make it a count ("Sở Y tế 3 tỉnh"), not part of a name ("Quân y 175").
-_VI_COUNTED = {"tỉnh", "huyện", "nước", "bên", "đơn", "cơ", "người", "bệnh", "địa", "quốc", "thành", "trường", "xã"}
+_VI_COUNTED = set(_WORDS["counted"])
 _VI_EMBASSY = ("Đại sứ quán", "Tổng lãnh sự quán", "Lãnh sự quán")
 _VI_STOP = {
     "đã",
