@@ -23,14 +23,16 @@ type and date as an earlier one is the same event told again: its
 participants and countries are merged into the first. A side remark of a
 weak type (training, launch, other) that has neither its own date nor an
 organization adds no event to a story that already has one, and once a
-story has a dated event its undated retellings are dropped.
+story has a dated event its undated retellings are dropped. A sentence dated
+only by the publication date (often the headline repeated in the text) gives
+way to an event of the same type the text dates itself within the month before.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from coopwatch.records import EntityMention, Event
 from nlp.countries import find_place
@@ -50,6 +52,7 @@ _FUTURE = {
 }
 
 
+_RETELLING_WINDOW = timedelta(days=31)
 _HAS_DIGIT = re.compile(r"\d|yesterday|today|gestern|heute|昨天|今天|hôm qua|hôm nay", re.IGNORECASE)
 _WEAK_TYPES = {"training_exchange", "launch", "other"}
 
@@ -86,6 +89,8 @@ def extract_events(
     """Events in ``text``; ``mentions`` carry offsets into this same text."""
     events: list[Event] = []
     narrative = (published_at.date(), "day") if published_at is not None else None
+    published = narrative
+    by_publication: list[Event] = []  # dated only by the publication-date fallback
     future = _FUTURE.get(lang)
     for start, end, sentence in split_sentences(text, lang):
         hit = find_trigger(sentence, lang)
@@ -116,6 +121,7 @@ def extract_events(
             continue
         if not own and not participants and event_type in _WEAK_TYPES and events:
             continue  # a side remark ("training", "launch") with no date and no organization of its own
+        from_publication = not own and published is not None and narrative == published
         events.append(
             Event(
                 type=event_type,
@@ -128,6 +134,19 @@ def extract_events(
                 trigger=trigger,
             )
         )
+        if from_publication:
+            by_publication.append(events[-1])
+    # a headline-like sentence dated only by the publication date retells an event the text dates
+    # itself ("…签约仪式" then "12月6日，…签约仪式在里斯本举行"): it gives way to that dated event
+    dated_types = {
+        e.type
+        for e in events
+        if e.date is not None
+        and not any(e is b for b in by_publication)
+        and published is not None
+        and timedelta(0) <= published[0] - e.date <= _RETELLING_WINDOW  # the same recent event, not one years ago
+    }
+    events = [e for e in events if not (any(e is b for b in by_publication) and e.type in dated_types)]
     if any(e.date is not None for e in events):
         events = [e for e in events if e.date is not None]  # an undated retelling of a dated story adds nothing
     return events

@@ -192,3 +192,19 @@ def test_traditional_chinese_is_read_like_simplified(analyzer) -> None:
 def test_currency_is_no_country() -> None:
     assert "US" not in countries.detect_countries("The EU will invest US$114 million with the WHO.", "en")
     assert "US" in countries.detect_countries("The US and Viet Nam signed.", "en")
+
+
+def test_a_headline_retelling_dated_by_publication_gives_way_to_the_dated_event() -> None:
+    from datetime import datetime
+
+    from nlp.events import extract_events
+
+    text = (
+        "江中集团参加中医文化体验中心项目签约仪式\n"
+        "12月6日，中医文化体验中心项目签约仪式在葡萄牙里斯本举行。\n"
+        "2016年，双方曾签署合作协议。"
+    )
+    evs = extract_events(text, "zh", datetime(2018, 12, 28), [], lambda s, lang: [])
+    keys = [(e.type, e.date.isoformat() if e.date else None, e.precision) for e in evs]
+    assert ("agreement_signing", "2018-12-06", "day") in keys
+    assert ("agreement_signing", "2018-12-28", "day") not in keys  # the headline retold it
