@@ -16,6 +16,7 @@ from typing import Any
 
 from coopwatch.records import EVENT_TYPES
 from indexer.base import SearchBackend
+from indexer.exports import csv_cell
 
 CSV_COLUMNS = (
     "date",
@@ -57,14 +58,6 @@ def timeline_rows(
     }
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        return ";".join(str(v) for v in value)
-    return str(value)
-
-
 def write_csv(data: dict[str, Any], path: str | Path) -> Path:
     """One row per dated event (UTF-8 with BOM so spreadsheets show CJK)."""
     path = Path(path)
@@ -72,7 +65,7 @@ def write_csv(data: dict[str, Any], path: str | Path) -> Path:
         writer = csv.writer(fh)
         writer.writerow(CSV_COLUMNS)
         for ev in data.get("events", []):
-            writer.writerow([_cell(ev.get(col)) for col in CSV_COLUMNS])
+            writer.writerow([csv_cell(ev.get(col)) for col in CSV_COLUMNS])
     return path
 
 

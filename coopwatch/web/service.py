@@ -27,6 +27,7 @@ from coopwatch.settings import Settings
 from coopwatch.store import Store
 from coopwatch.web.safe import plain_snippet, safe_href
 from indexer.base import SearchBackend, SearchQuery, SearchResults
+from indexer.exports import csv_cell
 
 EXPORT_FORMATS = ("csv", "json", "parquet")
 EXPORT_MAX = 10_000  # rows in one search export
@@ -281,19 +282,13 @@ def translation_note(status: str, lang: str) -> str:
 
 
 # ------------------------------------------------------------------ exports
-def _cell(value: Any) -> Any:
-    if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    return "" if value is None else value
-
-
 def export_csv(rows: list[dict[str, Any]]) -> bytes:
     """UTF-8 with BOM (spreadsheets then show CJK), lists joined with ``;``, like the timeline CSV."""
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(EXPORT_COLUMNS)
     for r in rows:
-        writer.writerow([_cell(r.get(c)) for c in EXPORT_COLUMNS])
+        writer.writerow([csv_cell(r.get(c)) for c in EXPORT_COLUMNS])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

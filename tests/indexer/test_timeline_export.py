@@ -59,3 +59,27 @@ def test_write_png(tmp_path: Path, data: dict) -> None:
 def test_write_png_empty(tmp_path: Path) -> None:
     path = write_png({"buckets": [], "events": [], "interval": "year"}, tmp_path / "empty.png")
     assert path.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_csv_cells_cannot_run_as_spreadsheet_formulas(tmp_path: Path) -> None:
+    """OWASP CSV injection: a hostile headline or evidence sentence is shown, never executed."""
+    from indexer.exports import csv_cell
+
+    hostile = {
+        "events": [
+            {
+                "date": "2024-01-02",
+                "type": "donation",
+                "title": '=HYPERLINK("http://evil.example","click")',
+                "evidence": "+SUM(1,2)",
+                "source": "@attacker",
+                "url": "-2+3",
+                "participants": ["=cmd|' /C calc'!A0"],
+            }
+        ]
+    }
+    with write_csv(hostile, tmp_path / "h.csv").open(encoding="utf-8-sig", newline="") as fh:
+        row = next(csv.DictReader(fh))
+    assert row["title"].startswith("'=") and row["evidence"].startswith("'+")
+    assert row["source"].startswith("'@") and row["url"].startswith("'-") and row["participants"].startswith("'=")
+    assert csv_cell(-3) == -3 and csv_cell("WHO") == "WHO" and csv_cell(["a", "b"]) == "a;b" and csv_cell(None) == ""

@@ -208,3 +208,12 @@ def test_snippet_guard():
     assert str(safe_snippet("x <mark>y</mark>")) == "x <mark>y</mark>"
     assert safe_href("javascript:alert(1)") is None and safe_href("file:///etc/passwd") is None
     assert safe_href("https://example.org/a") == "https://example.org/a"
+
+
+def test_search_export_csv_neutralises_formulas():
+    """The web search export uses the same OWASP cell rule as the timelines."""
+    from coopwatch.web.service import EXPORT_COLUMNS, export_csv
+
+    row = {c: None for c in EXPORT_COLUMNS} | {"id": "abc", "title": "=1+1", "entities": ["@x", "WHO"]}
+    out = _rows_csv(export_csv([row]))[0]
+    assert out["title"] == "'=1+1" and out["entities"] == "'@x;WHO" and out["id"] == "abc"
