@@ -18,7 +18,7 @@ def csv_cell(value: Any) -> Any:
     """The value as a safe CSV cell."""
     if value is None:
         return ""
-    if isinstance(value, bool) or isinstance(value, (int, float)):
+    if isinstance(value, (bool, int, float)):
         return value
     if isinstance(value, (list, tuple)):
         value = ";".join(str(v) for v in value)
