@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
+from rich.markup import escape as esc
 from rich.table import Table
 
 from coopwatch.errors import InputError
@@ -74,17 +75,18 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
         def render(r: Any) -> None:
             import re
 
-            out.print(f"[bold]{r.total}[/] hit(s) for [cyan]{query or '*'}[/] (page {r.page})")
+            out.print(f"[bold]{r.total}[/] hit(s) for [cyan]{esc(query or '*')}[/] (page {r.page})")
             for h in r.hits:
                 snippet = re.sub(r"</?mark>", "", h.snippet)
-                out.print(f"\n[bold]{h.title}[/]  [dim]{h.lang} · {h.source} · {(h.published_at or '')[:10]} · {h.id}[/]")
-                out.print(f"  {snippet[:220]}", highlight=False)
+                meta = esc(f"{h.lang} · {h.source} · {(h.published_at or '')[:10]} · {h.id}")
+                out.print(f"\n[bold]{esc(h.title)}[/]  [dim]{meta}[/]")
+                out.print(f"  {esc(snippet[:220])}", highlight=False)
                 if h.title_en and h.lang != "en":
-                    out.print(f"  [dim]en: {h.title_en}[/]")
+                    out.print(f"  [dim]en: {esc(h.title_en)}[/]")
             for field, values in r.facets.items():
                 if values:
                     top = ", ".join(f"{k}:{v}" for k, v in list(values.items())[:8])
-                    out.print(f"[dim]{field}: {top}[/]")
+                    out.print(f"[dim]{field}: {esc(top)}[/]")
 
         emit(res, as_json, render)
 
@@ -100,19 +102,21 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
 
         def render(d: Any) -> None:
             a = d["article"]
-            out.print(f"[bold]{a.title}[/]\n[dim]{a.url}\n{a.source} · published {a.published_at} ({a.date_method}) · id {a.id}[/]")
-            out.print(a.text[:1500], highlight=False)
+            meta = esc(f"{a.url}\n{a.source} · published {a.published_at} ({a.date_method}) · id {a.id}")
+            out.print(f"[bold]{esc(a.title)}[/]\n[dim]{meta}[/]")
+            out.print(esc(a.text[:1500]), highlight=False)
             if an is None:
                 out.print("[yellow]not processed yet — run `coopwatch process`[/]")
                 return
             out.print(f"\n[bold]language[/] {an.lang} ({an.lang_confidence:.2f}) · translation: {an.translation} · relevance {an.relevance:.2f} {an.relevance_reasons}")
             if an.title_en and an.lang != "en":
-                out.print(f"[bold]English title[/] {an.title_en}")
+                out.print(f"[bold]English title[/] {esc(an.title_en)}")
             out.print(f"[bold]countries[/] {', '.join(an.countries) or '-'}")
             ents = sorted({(m.entity_id, m.name) for m in an.entities})
-            out.print("[bold]organizations[/] " + "; ".join(f"{n} ({i})" for i, n in ents))
+            out.print("[bold]organizations[/] " + esc("; ".join(f"{n} ({i})" for i, n in ents)))
             for ev in an.events:
-                out.print(f"[bold]event[/] {ev.type} {ev.date or '?'} ({ev.precision}) {ev.participants} — {ev.evidence[:160]}", highlight=False)
+                detail = esc(f"{ev.type} {ev.date or '?'} ({ev.precision}) {', '.join(ev.participants)} — {ev.evidence[:160]}")
+                out.print(f"[bold]event[/] {detail}", highlight=False)
 
         emit(data, as_json, render)
 
@@ -129,7 +133,8 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
         def render(rs: list[dict[str, Any]]) -> None:
             t = Table("id", "name", "type", "articles", "mentions", "aliases")
             for r in rs:
-                t.add_row(r["id"], r["name"], r["type"], str(r["articles"]), str(r["mentions"]), " | ".join(r["aliases"][:3]) + (" …" if len(r["aliases"]) > 3 else ""))
+                aliases = " | ".join(r["aliases"][:3]) + (" …" if len(r["aliases"]) > 3 else "")
+                t.add_row(esc(r["id"]), esc(r["name"]), r["type"], str(r["articles"]), str(r["mentions"]), esc(aliases))
             out.print(t)
 
         emit(rows, as_json, render)
