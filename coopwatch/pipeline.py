@@ -176,10 +176,14 @@ def index(
 ) -> dict[str, Any]:
     """Send every analysis the backend does not hold yet; irrelevant ones are skipped (and removed)."""
     backend.check()
+    held = store.indexed_ids(backend.name)
+    if held and backend.count() == 0:
+        # The index was emptied or rebuilt (a new index format): refill it from the store.
+        store.reset_index_state(backend.name)
+        held = set()
     pending = store.pending_index(backend.name)
     on_total(len(pending))
     counts: dict[str, Any] = {"indexed": 0, "skipped_irrelevant": 0, "removed": 0, "failed": 0, "errors": []}
-    held = store.indexed_ids(backend.name)
     for batch in chunks(pending, settings.batch_size):
         docs, revs, skipped = [], {}, []
         for art_id, rev, relevance in batch:

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from coopwatch.errors import CoopwatchError
+from coopwatch.query import Node
 from coopwatch.records import IndexDoc
 
 INTERVALS = ("year", "month", "day")
@@ -28,6 +29,8 @@ class SearchQuery:
     """
 
     text: str = ""
+    # The parsed and expanded query (coopwatch.query); None: ``text`` is parsed as typed (no expansion).
+    tree: Node | None = None
     langs: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)

@@ -35,13 +35,14 @@ from indexer.base import (
 )
 from indexer.highlight import snippet
 from indexer.sqlite_schema import SCHEMA, SCHEMA_VERSION, Rows, prepare
-from indexer.tokenize import fts_match, query_variants
+from indexer.querying import Compiled, compile_tree, highlight_tokens, tree_of
 
 BATCH_SIZE = 500
 MAX_PER_PAGE = 100
-# bm25 weights for (title, text, title_en, text_en): titles count more than
+# bm25 weights for (title, text, title_en, text_en, neutral): titles count more than
 # bodies, the original more than the machine translation.
-BM25_WEIGHTS = (4.0, 1.0, 3.0, 0.75)
+BM25_WEIGHTS = (4.0, 1.0, 3.0, 0.75, 2.0)  # … and the language-neutral tokens
+COVERAGE_WEIGHT = 1000.0  # a document matching one more query clause always ranks higher
 FACET_FIELDS = ("lang", "source", "country", "entity", "event_type")
 _PERIOD_LEN = {"year": 4, "month": 7, "day": 10}
 _PRECISION_RANK = {"year": 0, "month": 1, "day": 2}
@@ -93,6 +94,11 @@ class SqliteBackend(SearchBackend):
             db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
             db.row_factory = sqlite3.Row
             version = db.execute("PRAGMA user_version").fetchone()[0]
+            if 0 < version < SCHEMA_VERSION:
+                # An index built by an older coopwatch: dropped and recreated empty;
+                # `coopwatch index` refills it from the store (the source of truth).
+                for table in ("docs_fts", "facets", "events", "docs", "meta"):
+                    db.execute(f"DROP TABLE IF EXISTS {table}")
             if version > SCHEMA_VERSION:
                 db.close()
                 raise BackendError(
@@ -183,7 +189,8 @@ class SqliteBackend(SearchBackend):
             rows.doc,
         ).lastrowid
         db.execute(
-            "INSERT INTO docs_fts (rowid, title, text, title_en, text_en) VALUES (?,?,?,?,?)", (docno, *rows.fts)
+            "INSERT INTO docs_fts (rowid, title, text, title_en, text_en, neutral) VALUES (?,?,?,?,?,?)",
+            (docno, *rows.fts),
         )
         db.executemany("INSERT INTO facets (docno, field, value) VALUES (?,?,?)", [(docno, *f) for f in rows.facets])
         db.executemany(
@@ -227,7 +234,7 @@ class SqliteBackend(SearchBackend):
     def _selection(
         self,
         *,
-        match: str = "",
+        match: Compiled | None = None,
         langs: Sequence[str] = (),
         sources: Sequence[str] = (),
         facets: Sequence[tuple[str, Sequence[str], bool]] = (),
@@ -240,12 +247,15 @@ class SqliteBackend(SearchBackend):
         every value (AND).
         """
         params: list[Any] = []
-        if match:
+        if match is not None:
+            cover, cover_params = match.coverage_sql()
             sql = (
-                f"SELECT d.docno AS docno, bm25(docs_fts, {', '.join(map(str, BM25_WEIGHTS))}) AS rank "
-                "FROM docs_fts JOIN docs d ON d.docno = docs_fts.rowid WHERE docs_fts MATCH ?"
+                f"SELECT d.docno AS docno, bm25(docs_fts, {', '.join(map(str, BM25_WEIGHTS))})"
+                f" - {COVERAGE_WEIGHT} * coalesce(c.n, 0) AS rank "
+                f"FROM docs_fts JOIN docs d ON d.docno = docs_fts.rowid LEFT JOIN ({cover}) c ON c.rowid = d.docno "
+                f"WHERE docs_fts MATCH ? AND docs_fts.rowid IN ({match.sql})"
             )
-            params.append(match)
+            params += [*cover_params, match.rank_match, *match.params]
         else:
             sql = "SELECT d.docno AS docno, 0.0 AS rank FROM docs d WHERE 1"
         for column, values in (("lang", langs), ("source", sources)):
@@ -275,12 +285,9 @@ class SqliteBackend(SearchBackend):
             raise ValueError(f"page must be an integer >= 1, not {query.page!r}")
         if not isinstance(query.per_page, int) or not 1 <= query.per_page <= MAX_PER_PAGE:
             raise ValueError(f"per_page must be an integer between 1 and {MAX_PER_PAGE}, not {query.per_page!r}")
-        variants = query_variants(query.text) if query.text.strip() else []
-        match = fts_match(variants)
-        if query.text.strip() and not match:
-            # Only punctuation or operators: nothing searchable, so nothing matches.
-            empty: dict[str, dict[str, int]] = {f: {} for f in FACET_FIELDS} if query.facets else {}
-            return SearchResults(total=0, hits=[], facets=empty, page=query.page, per_page=query.per_page)
+        tree = tree_of(query.text, query.tree)
+        match = compile_tree(tree) if tree is not None else None  # QueryError names the position
+        variants = highlight_tokens(tree)
         sel, params = self._selection(
             match=match,
             langs=query.langs,
@@ -293,7 +300,7 @@ class SqliteBackend(SearchBackend):
             date_from=query.date_from,
             date_to=query.date_to,
         )
-        order = "s.rank, d.published_at DESC" if match else "d.published_at IS NULL, d.published_at DESC"
+        order = "s.rank, d.published_at DESC" if match is not None else "d.published_at IS NULL, d.published_at DESC"
         with self._lock:
             # The match set (FTS + bm25 + filters) is computed once into a temp table;
             # the count, the page and every facet read it instead of re-running the match.
@@ -354,9 +361,8 @@ class SqliteBackend(SearchBackend):
     # -- timelines ----------------------------------------------------------
 
     def _doc_selection(self, entity: str | None, countries: Sequence[str], query: str) -> tuple[str, list[Any]]:
-        match = fts_match(query_variants(query)) if query.strip() else ""
-        if query.strip() and not match:
-            return "SELECT NULL AS docno, 0.0 AS rank WHERE 0", []
+        tree = tree_of(query, None)
+        match = compile_tree(tree) if tree is not None else None
         return self._selection(
             match=match,
             facets=[
@@ -367,17 +373,16 @@ class SqliteBackend(SearchBackend):
 
     def _event_rows(self, entity: str | None, countries: Sequence[str], query: str) -> list[sqlite3.Row]:
         """Dated events matching all given conditions, oldest first."""
-        match = fts_match(query_variants(query)) if query.strip() else ""
-        if query.strip() and not match:
-            return []
+        tree = tree_of(query, None)
+        match = compile_tree(tree) if tree is not None else None
         sql = (
             "SELECT e.*, d.id AS article_id, d.url, d.title, d.title_en, d.source, d.lang, d.published_at,"
             " d.entities FROM events e JOIN docs d ON d.docno = e.docno WHERE e.date IS NOT NULL"
         )
         params: list[Any] = []
-        if match:
-            sql += " AND e.docno IN (SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?)"
-            params.append(match)
+        if match is not None:
+            sql += f" AND e.docno IN ({match.sql})"
+            params += match.params
         if entity:
             sql += " AND EXISTS (SELECT 1 FROM json_each(e.participants) WHERE value = ?)"
             params.append(entity)

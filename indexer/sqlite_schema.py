@@ -7,8 +7,9 @@ Tables (schema version in ``PRAGMA user_version``):
   article id (unique).
 - ``docs_fts``: FTS5 over the pre-tokenised ``title``/``text`` (analyzer of
   the article's language) and ``title_en``/``text_en`` (English analyzer).
-  Our tokens are space-joined, so ``unicode61`` only splits on spaces; it
-  must keep diacritics (Vietnamese tones distinguish words).
+  Our tokens are space-joined and already folded (:func:`indexer.tokenize.fold`),
+  so ``unicode61`` only splits on spaces. ``neutral`` holds the
+  language-neutral tokens (:mod:`indexer.neutral`).
 - ``facets``: multi-valued facets ``(docno, field, value)`` for country,
   entity and event_type (lang and source are ``docs`` columns).
 - ``events``: one row per event for timelines.
@@ -24,9 +25,10 @@ from datetime import datetime
 from typing import Any
 
 from coopwatch.records import IndexDoc
+from indexer.neutral import neutral_text
 from indexer.tokenize import to_fts
 
-SCHEMA_VERSION = 2  # 2: facets is a rowid table (quick_check misreported WITHOUT ROWID NOT NULL)
+SCHEMA_VERSION = 3  # 2: facets is a rowid table; 3: docs_fts.neutral, folded tokens (older files are rebuilt)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (
@@ -51,7 +53,7 @@ CREATE INDEX IF NOT EXISTS docs_pub ON docs(pub_date, published_at);
 CREATE INDEX IF NOT EXISTS docs_lang ON docs(lang);
 CREATE INDEX IF NOT EXISTS docs_source ON docs(source);
 CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5(
-    title, text, title_en, text_en,
+    title, text, title_en, text_en, neutral,
     tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
 );
 CREATE TABLE IF NOT EXISTS facets (
@@ -87,7 +89,7 @@ class Rows:
     """One document turned into table rows (tokenised), ready to write."""
 
     doc: tuple[Any, ...]
-    fts: tuple[str, str, str, str]
+    fts: tuple[str, str, str, str, str]
     facets: list[tuple[str, str]]
     events: list[tuple[Any, ...]]
 
@@ -139,6 +141,7 @@ def prepare(doc: IndexDoc) -> Rows:
             to_fts(doc.text, doc.lang),
             to_fts(doc.title_en, "en"),
             to_fts(doc.text_en, "en"),
+            neutral_text(doc),
         ),
         facets=sorted(facets),
         events=event_rows,

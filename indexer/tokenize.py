@@ -13,7 +13,10 @@ Analyzers (``lang`` → behaviour):
   runs lowercased.
 - ``en`` / ``de``: lowercase words stemmed with Snowball (english / german);
   Han runs inside them go through jieba.
-- ``vi``: lowercase syllables, diacritics kept (text is NFC-normalised).
+- ``vi``: lowercase syllables.
+
+Every analyzer then folds diacritics (:func:`fold`): Charite finds Charité and
+Lang Son finds Lạng Sơn; German is stemmed before folding (Snowball knows ä).
 - anything else: lowercase words, Han via jieba, no stemming.
 
 A query may be written in any language, so :func:`query_variants` analyses it
@@ -33,7 +36,7 @@ from collections.abc import Iterator
 import snowballstemmer
 
 ANALYZERS = ("zh", "en", "de", "vi")
-ANALYZER_VERSION = "1"  # bump when tokens change: the index must be rebuilt
+ANALYZER_VERSION = "2"  # bump when tokens change: the index must be rebuilt (2: folded)
 
 _STEMMER_NAMES = {"en": "english", "de": "german"}
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef\U00030000-\U0003134f"
@@ -93,11 +96,25 @@ def _han_tokens(run: str, base: int) -> Iterator[Token]:
             yield word.lower(), base + start, base + end
 
 
+@functools.lru_cache(maxsize=200_000)
+def fold(word: str) -> str:
+    """Lower case without diacritics (Lạng Sơn → lang son, Charité → charite, đ → d).
+
+    Every analyzer folds, so matching is accent-insensitive in all languages;
+    ``nlp.crosslang.fold`` is the same rule for dictionary keys.
+    """
+    word = word.lower().replace("đ", "d")
+    if word.isascii():
+        return word
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
 def _latin_tokens(segment: str, base: int, lang: str) -> Iterator[Token]:
     for m in _WORD.finditer(segment):
         word = m.group().lower()
         if lang in _STEMMER_NAMES:
             word = _stem(lang, word)
+        word = fold(word)
         if word:
             yield word, base + m.start(), base + m.end()
 

@@ -122,8 +122,8 @@ def _scan_words(text: str, m: _LangMatcher) -> set[str]:
 
 
 @lru_cache(maxsize=4)
-def load_countries(path: str | None = None) -> CountryData:
-    """Load and compile the country table (cached; pass a path for tests)."""
+def _load_table(path: str | None = None) -> tuple[dict, dict[str, dict]]:
+    """The raw YAML and its country table with the CLDR names added (cached; treat as read-only)."""
     file = Path(path) if path else DATA_FILE
     try:
         raw = yaml.safe_load(file.read_text(encoding="utf-8"))
@@ -131,6 +131,19 @@ def load_countries(path: str | None = None) -> CountryData:
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise ConfigError(f"country table {file} cannot be read ({exc}); restore it from git") from exc
     _add_cldr_names(table)
+    return raw, table
+
+
+def country_names(lang: str) -> dict[str, list[str]]:
+    """ISO code → the country's names in ``lang`` (curated first, then CLDR; stems left out)."""
+    _, table = _load_table(None)
+    return {iso: [n for n in entry.get(lang) or [] if not n.endswith("*")] for iso, entry in table.items()}
+
+
+@lru_cache(maxsize=4)
+def load_countries(path: str | None = None) -> CountryData:
+    """Load and compile the country table (cached; pass a path for tests)."""
+    raw, table = _load_table(path)
     masks = raw.get("mask") or {}
     matchers = {lang: _build(lang, table, list(masks.get(lang) or [])) for lang in ("zh", "en", "de", "vi")}
     abbr = {str(v["abbr"]): iso for iso, v in table.items() if v.get("abbr")}
