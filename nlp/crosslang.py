@@ -14,7 +14,9 @@ Sources (English side → zh / de / vi), all read at run time, none copied here:
   read from ``/usr/share/trans/de-en`` (``$COOPWATCH_DING`` overrides);
   the aligned sub-entries are inverted, primary senses first.
 - **vi**: ``nlp/data/lexicon_vi.yaml``, a curated lexicon written for this
-  project (no packaged en↔vi dictionary exists).
+  project (no packaged en↔vi dictionary exists);
+- **domain**: ``nlp/data/lexicon_domain.yaml``, curated zh/de terms of health
+  cooperation the general dictionaries lack (远程会诊, 医联体), looked up first.
 - **names**: the gazetteer's organization aliases in all four languages
   (``WHO`` → 世界卫生组织, Weltgesundheitsorganisation, Tổ chức Y tế Thế giới)
   and every country's names (curated table + CLDR through ``babel``).
@@ -42,12 +44,13 @@ from pathlib import Path
 import yaml
 
 from coopwatch.errors import ConfigError
-from coopwatch.query import Alt, Leaf, Node, map_ranked, neutral_token, parse
+from coopwatch.query import STOP_WORDS, Alt, Leaf, Node, map_ranked, neutral_token, parse
 
 log = logging.getLogger(__name__)
 
 DING_FILE = Path("/usr/share/trans/de-en")
 VI_FILE = Path(__file__).parent / "data" / "lexicon_vi.yaml"
+DOMAIN_FILE = Path(__file__).parent / "data" / "lexicon_domain.yaml"
 MAX_WORDS = 5  # longest dictionary key tried, in words
 PER_LANG = 3  # translations kept per language and clause
 LANGS = ("zh", "de", "vi")
@@ -94,15 +97,45 @@ class Lexicon:
             hit = self._get("\x00" + fold(written))
             if hit is not None:
                 return hit
-        for k in _variants(key):
+        found: tuple[dict[str, list[str]], list[str]] | None = None
+        for k in _variants(key):  # centre and center, hospitals and hospital: all of them, in order
             hit = self._get(k)
-            if hit is not None:
-                return hit
-        return None
+            if hit is None:
+                continue
+            if found is None:
+                found = ({lang: list(ws) for lang, ws in hit[0].items()}, list(hit[1]))
+            else:
+                for lang, ws in hit[0].items():
+                    found[0].setdefault(lang, []).extend(w for w in ws if w not in found[0][lang])
+                found[1].extend(t for t in hit[1] if t not in found[1])
+        return found
+
+
+_SPELLING = (  # British → American spelling (the dictionaries are mostly American)
+    (re.compile(r"(?<=[a-z])(?:tre)\b"), "ter"),
+    (re.compile(r"programme"), "program"),
+    (re.compile(r"paediatr"), "pediatr"),
+    (re.compile(r"anaesthe"), "anesthe"),
+    (re.compile(r"haem"), "hem"),
+    (re.compile(r"oedema|oestr"), lambda m: m.group()[1:]),
+    (re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations)\b"), r"iz\1"),
+    (re.compile(r"(?<=[a-z])our\b"), "or"),
+    (re.compile(r"defence"), "defense"),
+)
 
 
 def _variants(key: str) -> list[str]:
-    """The key and its English singular (hospitals → hospital, ministries → ministry)."""
+    """The key, its American spelling, and their English singular (hospitals → hospital)."""
+    out = [key]
+    american = key
+    for pattern, repl in _SPELLING:
+        american = pattern.sub(repl, american)  # type: ignore[arg-type]
+    if american != key:
+        out.append(american)
+    return [v for k in out for v in _singular(k)]
+
+
+def _singular(key: str) -> list[str]:
     out = [key]
     last = key.rsplit(" ", 1)[-1]
     if len(last) > 4 and last.endswith("ies"):
@@ -226,6 +259,18 @@ def _vi(table: dict[str, dict[str, list[str]]], path: Path) -> str:
     return f"curated lexicon ({path.name}, {len(entries)} entries)"
 
 
+def _domain(table: dict[str, dict[str, list[str]]], path: Path) -> str:
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8"))["entries"]
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise ConfigError(f"domain lexicon {path} cannot be read ({exc}); restore it from git") from exc
+    for key, per_lang in entries.items():
+        for lang in LANGS:
+            for v in (per_lang or {}).get(lang) or []:
+                _add(table, str(key), lang, unicodedata.normalize("NFC", str(v)))
+    return f"curated domain lexicon ({path.name}, {len(entries)} entries)"
+
+
 # -- names: gazetteer and countries ----------------------------------------------------
 
 
@@ -273,7 +318,7 @@ def _cache_file(ding: Path, vi: Path) -> Path | None:
     from importlib.metadata import PackageNotFoundError, version
 
     parts = [CACHE_VERSION]
-    for f in (ding, vi, Path(__file__).parent / "data" / "gazetteer.yaml", Path(__file__).parent / "data" / "countries.yaml"):
+    for f in (ding, vi, DOMAIN_FILE, Path(__file__).parent / "data" / "gazetteer.yaml", Path(__file__).parent / "data" / "countries.yaml"):
         try:
             st = f.stat()
             parts.append(f"{f}:{st.st_size}:{st.st_mtime_ns}")
@@ -293,7 +338,7 @@ def _build(ding: Path, vi: Path) -> Lexicon:
     table: dict[str, dict[str, list[str]]] = {}
     neutral: dict[str, list[str]] = {}
     caps: dict[str, str] = {}
-    sources = {"vi": _vi(table, vi)}
+    sources = {"vi": _vi(table, vi), "domain": _domain(table, DOMAIN_FILE)}
     _names(table, neutral, caps)  # names first: their keys are not looked up in the dictionaries
     owned = set(neutral)
     sources["zh"] = _cedict(table, owned)
@@ -339,20 +384,35 @@ def load_lexicon(ding: str | None = None, vi: str | None = None) -> Lexicon:
 # -- expanding a query -------------------------------------------------------------------
 
 
-def _leaf_alts(leaf: Leaf, lex: Lexicon) -> Leaf:
+def _leaf_alts(leaf: Leaf, lex: Lexicon, parts: list[str] | None = None) -> Leaf:
+    """``leaf`` with its translations; ``parts``: the words of a multi-word key, whose
+    word-by-word translation stands in for a language the whole key lacks."""
     if leaf.kind == "prefix":
         return leaf
     key = fold(leaf.text)
     hit = lex.lookup(key, leaf.text)
     neutral = [] if leaf.kind == "phrase" else [_pinyin_form(leaf.text)]
     alts: list[Alt] = []
+    trans: dict[str, list[str]] = {}
     if hit is not None:
         trans, tokens = hit
         neutral += tokens
-        for lang in LANGS:
-            for text in trans.get(lang, [])[:PER_LANG]:
-                if fold(text) != key:
-                    alts.append(Alt(text, lang, phrase=not _HAN.search(text)))
+    for lang in LANGS:
+        for text in trans.get(lang, [])[:PER_LANG]:
+            if fold(text) != key:
+                alts.append(Alt(text, lang, phrase=not _HAN.search(text)))
+        if parts and not trans.get(lang):
+            words = []
+            for part in parts:
+                got = lex.lookup(fold(part), part)
+                first = (got[0].get(lang) or [None])[0] if got else None
+                if first is None and part.lower() not in STOP_WORDS:
+                    words = []
+                    break
+                if first is not None:
+                    words.append(first)
+            if len(words) > 1:
+                alts.append(Alt(" ".join(words), lang, phrase=False))
     neutral = [t for t in dict.fromkeys(neutral) if t]
     return replace(leaf, alts=tuple(dict.fromkeys(alts)), neutral=tuple(neutral))
 
@@ -383,7 +443,7 @@ def _merge(children: list[Node], lex: Lexicon) -> list[Node]:
             words = [c.text for c in children[i : i + n]]  # type: ignore[union-attr]
             key = fold(" ".join(words))
             if lex.lookup(key, " ".join(words)) is not None:
-                out.append(_leaf_alts(Leaf(" ".join(words), "word", node.pos), lex))
+                out.append(_leaf_alts(Leaf(" ".join(words), "word", node.pos), lex, words))
                 i += n
                 break
         else:
@@ -392,12 +452,25 @@ def _merge(children: list[Node], lex: Lexicon) -> list[Node]:
     return out
 
 
+def _split_hyphens(children: list[Node], lex: Lexicon) -> list[Node]:
+    """``China-Guinea`` → China, Guinea when the hyphenated word is no dictionary key."""
+    out: list[Node] = []
+    for node in children:
+        if isinstance(node, Leaf) and node.kind == "word" and "-" in node.text.strip("-"):
+            parts = [p for p in node.text.split("-") if p]
+            if len(parts) > 1 and lex.lookup(fold(node.text), node.text) is None and all(p.isalpha() for p in parts):
+                out += [Leaf(p, "word", node.pos) for p in parts]
+                continue
+        out.append(node)
+    return out
+
+
 def expand(node: Node | None, lex: Lexicon | None = None) -> Node | None:
     """``node`` with translations and neutral tokens on every leaf (see module doc)."""
     if node is None:
         return None
-    lex = lex or load_lexicon()
-    return map_ranked(node, lambda kids: _merge(kids, lex))
+    lexicon = lex or load_lexicon()
+    return map_ranked(node, lambda kids: _merge(_split_hyphens(kids, lexicon), lexicon))
 
 
 def expand_text(text: str, lex: Lexicon | None = None) -> Node | None:
