@@ -13,6 +13,7 @@ $(BIN)/coopwatch: pyproject.toml
 	touch $@
 
 setup: $(BIN)/coopwatch
+	scripts/setup-system.sh
 
 demo: setup
 	$(BIN)/coopwatch demo

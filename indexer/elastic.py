@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from importlib import resources
 from typing import Any
 
+from coopwatch.query import And, Leaf, Node, Not, Or, QueryError, Ranked, is_stop
 from coopwatch.records import IndexDoc
 from indexer.base import (
     INTERVALS,
@@ -43,6 +44,8 @@ from indexer.base import (
 )
 from indexer.elastic_client import Auth, Engine, connect
 from indexer.highlight import snippet as head_snippet
+from indexer.neutral import neutral_text
+from indexer.querying import tree_of
 
 MAX_PER_PAGE = 100
 MAX_WINDOW = 10_000  # the engines' default index.max_result_window
@@ -63,6 +66,7 @@ _CALENDAR = {"year": "1y", "month": "1M", "day": "1d"}
 _FORMATS = {"year": "yyyy", "month": "yyyy-MM", "day": "yyyy-MM-dd"}
 _PRECISIONS = {"year": ["year", "month", "day"], "month": ["month", "day"], "day": ["day"]}
 _EVENT_KEYS = ("type", "date", "precision", "evidence", "evidence_en")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def load_template(alias: str, replicas: int | None = None) -> dict[str, Any]:
@@ -115,6 +119,7 @@ def to_source(doc: IndexDoc) -> dict[str, Any]:
         "entities": entities,
         "event_types": list(dict.fromkeys(ev["type"] for ev in events)),
         "events": events,
+        "neutral": neutral_text(doc),
         "indexed_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
@@ -139,6 +144,60 @@ def from_source(src: dict[str, Any]) -> dict[str, Any]:
     )
     return out
 
+
+
+def _leaf_query(leaf: Leaf) -> dict[str, Any] | None:
+    """Any form of ``leaf``: the typed text under each analyzer, each translation, each neutral token."""
+    text = _nfc(leaf.text)
+    should: list[dict[str, Any]] = []
+    for analyzer in QUERY_ANALYZERS:
+        mm: dict[str, Any] = {"query": text, "analyzer": analyzer, "fields": FIELDS}
+        if leaf.kind == "prefix":
+            mm["type"] = "phrase_prefix"
+        elif leaf.kind == "phrase" and not _HAN.search(text):
+            mm["type"] = "phrase"
+        else:
+            mm.update(type="cross_fields", operator="and")
+        should.append({"multi_match": mm})
+    for alt in leaf.alts:
+        analyzer = f"coopwatch_{alt.lang}" if alt.lang in TEXT_LANGS else "coopwatch_other"
+        mm = {"query": _nfc(alt.text), "analyzer": analyzer, "fields": FIELDS}
+        if alt.phrase and not _HAN.search(alt.text):
+            mm["type"] = "phrase"
+        else:
+            mm.update(type="cross_fields", operator="and")
+        should.append({"multi_match": mm})
+    if leaf.neutral:
+        should.append({"terms": {"neutral": list(leaf.neutral), "boost": 2.0}})
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def tree_query(node: Node) -> dict[str, Any]:
+    """The engine query of a tree; the same set semantics as :func:`indexer.querying.compile_tree`."""
+
+    def walk(n: Node) -> dict[str, Any] | None:
+        if isinstance(n, Leaf):
+            return None if is_stop(n) else _leaf_query(n)
+        if isinstance(n, Not):
+            inner = walk(n.child)
+            return {"bool": {"must": [{"match_all": {}}], "must_not": [inner]}} if inner else None
+        if isinstance(n, Or):
+            kids = [k for k in (walk(c) for c in n.children) if k]
+            return {"bool": {"should": kids, "minimum_should_match": 1}} if kids else None
+        if isinstance(n, And):
+            pos = [k for k in (walk(c) for c in n.children if not isinstance(c, Not)) if k]
+            neg = [k for k in (walk(c.child) for c in n.children if isinstance(c, Not)) if k]
+            return {"bool": {"must": pos, "must_not": neg}} if pos else None
+        assert isinstance(n, Ranked)
+        kids = [k for k in (walk(c) for c in n.children if not is_stop(c)) if k]
+        if not kids:
+            return None
+        return {"bool": {"should": kids, "minimum_should_match": min(n.msm, len(kids))}}
+
+    query = walk(node)
+    if query is None:
+        raise QueryError("nothing searchable in the query (only punctuation or stop words)", 0)
+    return query
 
 
 class ElasticBackend(SearchBackend):
@@ -261,7 +320,33 @@ class ElasticBackend(SearchBackend):
                 body={"aliases": {self.alias: {"is_write_index": True}}},
             )
             self._call("waiting for the new index", raw.cluster.health, index=name, wait_for_status="yellow")
+        else:
+            self._upgrade_if_old()
         self._ready = True
+
+    def _upgrade_if_old(self) -> None:
+        """An index written before the ``neutral`` field (template 2) gets an empty successor.
+
+        Its documents lack the language-neutral tokens and its analyzers do not fold
+        accents, so the alias moves to a fresh ``<alias>-v<N+1>`` (the old index is
+        kept) and the next ``coopwatch index`` refills it from the store.
+        """
+        raw = self.engine.raw
+        current = self.current_index()
+        if current is None:
+            return
+        mapping = self._body("reading the mapping", raw.indices.get_mapping, index=current)
+        props = (mapping.get(current, {}).get("mappings") or {}).get("properties") or {}
+        if "neutral" in props:
+            return
+        new = self._next_index()
+        self._call(f"creating {new}", raw.indices.create, index=new, body={})
+        self._call("waiting for the new index", raw.cluster.health, index=new, wait_for_status="yellow")
+        actions = [
+            {"remove": {"index": current, "alias": self.alias}},
+            {"add": {"index": new, "alias": self.alias, "is_write_index": True}},
+        ]
+        self._call("switching the alias", raw.indices.update_aliases, body={"actions": actions})
 
     def check(self) -> None:
         health = self._body("a health check", self.engine.raw.cluster.health)
@@ -355,16 +440,10 @@ class ElasticBackend(SearchBackend):
         return self._body("a search", self.engine.raw.search, index=self.alias, body=body)
 
     @staticmethod
-    def text_query(text: str) -> dict[str, Any] | None:
-        """OR of the query analysed per language; within a variant every token must match."""
-        text = _nfc(text).strip()
-        if not text:
-            return None
-        variants = [
-            {"multi_match": {"query": text, "type": "cross_fields", "operator": "and", "analyzer": a, "fields": FIELDS}}
-            for a in QUERY_ANALYZERS
-        ]
-        return {"bool": {"should": variants, "minimum_should_match": 1}}
+    def text_query(text: str, tree: Node | None = None) -> dict[str, Any] | None:
+        """The query tree (``tree``, or ``text`` parsed as typed) as an engine query."""
+        node = tree_of(_nfc(text), tree)
+        return tree_query(node) if node is not None else None
 
     @staticmethod
     def filters(query: SearchQuery) -> list[dict[str, Any]]:
@@ -395,7 +474,7 @@ class ElasticBackend(SearchBackend):
         if query.page * query.per_page > MAX_WINDOW:
             raise ValueError(f"page {query.page} is too deep: the engine serves the first {MAX_WINDOW} results")
         self._ensure()
-        must = self.text_query(query.text)
+        must = self.text_query(query.text, query.tree)
         body: dict[str, Any] = {
             "query": {"bool": {"must": [must] if must else [{"match_all": {}}], "filter": self.filters(query)}},
             "from": (query.page - 1) * query.per_page,
