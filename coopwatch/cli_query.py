@@ -40,9 +40,15 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
         date_to: Optional[str] = typer.Option(None, "--to", help="Published on or before (YYYY-MM-DD)."),
         page: int = typer.Option(1, "--page", min=1),
         per_page: int = typer.Option(10, "--per-page", min=1, max=100),
+        exact: bool = typer.Option(False, "--exact", help="Search the words as typed: no translation into the other languages."),
         as_json: bool = JsonOpt,
     ) -> None:
-        """Full-text search with filters and facets."""
+        """Search in any language (AND OR NOT - "phrases" (groups) prefix*), with filters and facets.
+
+        English words also search their Chinese, German and Vietnamese translations
+        (shown as "also searched"); --exact turns that off.
+        """
+        from coopwatch.searchtext import prepare
         from indexer.base import SearchQuery
 
         c = ctx.obj
@@ -58,8 +64,10 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
             if not ids:
                 raise InputError(f"no entity matches {e!r}; see `coopwatch entities`")
             entity_ids += ids
+        tree, also = prepare(query, exact=exact)
         q = SearchQuery(
             text=query,
+            tree=tree,
             langs=lang or [],
             sources=source or [],
             countries=[x.upper() for x in country or []],
@@ -76,6 +84,8 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
             import re
 
             out.print(f"[bold]{r.total}[/] hit(s) for [cyan]{esc(query or '*')}[/] (page {r.page})")
+            if also:
+                out.print(f"[dim]also searched: {esc(' · '.join(also))}[/]")
             for h in r.hits:
                 snippet = re.sub(r"</?mark>", "", h.snippet)
                 meta = esc(f"{h.lang} · {h.source} · {(h.published_at or '')[:10]} · {h.id}")
@@ -88,7 +98,14 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
                     top = ", ".join(f"{k}:{v}" for k, v in list(values.items())[:8])
                     out.print(f"[dim]{field}: {esc(top)}[/]")
 
-        emit(res, as_json, render)
+        if as_json:
+            from coopwatch.records import to_jsonable
+
+            data = to_jsonable(res)
+            data["also_searched"] = also
+            emit(data, as_json, render)
+        else:
+            emit(res, as_json, render)
 
     @app.command()
     def doc(ctx: typer.Context, key: str = typer.Argument(..., help="Article id (or prefix) or URL."), as_json: bool = JsonOpt) -> None:

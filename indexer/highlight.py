@@ -76,7 +76,7 @@ def snippet(
 ) -> str:
     """An HTML-escaped excerpt of ``text`` with ``<mark>`` around query matches.
 
-    ``query_tokens_by_variant`` is :func:`indexer.tokenize.query_variants`
+    ``query_tokens_by_variant`` is :func:`indexer.querying.highlight_tokens`
     output; a token from any variant counts as a match. Without a query or a
     match, the first ``width`` characters are returned (escaped).
     """

@@ -16,12 +16,12 @@ Analyzers (``lang`` → behaviour):
 - ``vi``: lowercase syllables.
 
 Every analyzer then folds diacritics (:func:`fold`): Charite finds Charité and
-Lang Son finds Lạng Sơn; German is stemmed before folding (Snowball knows ä).
+Lang Son finds Lạng Sơn; folding comes first, so
+Charite and Charité stem alike (Krankenhäuser → krankenhauser → krankenhaus).
 - anything else: lowercase words, Han via jieba, no stemming.
 
-A query may be written in any language, so :func:`query_variants` analyses it
-under each of the four analyzers; the backend ORs the variants and ANDs the
-tokens inside a variant.
+A query may be written in any language, so each query word is analysed under
+each of the four analyzers and any form may match (:mod:`indexer.querying`).
 """
 
 from __future__ import annotations
@@ -111,10 +111,9 @@ def fold(word: str) -> str:
 
 def _latin_tokens(segment: str, base: int, lang: str) -> Iterator[Token]:
     for m in _WORD.finditer(segment):
-        word = m.group().lower()
+        word = fold(m.group())
         if lang in _STEMMER_NAMES:
             word = _stem(lang, word)
-        word = fold(word)
         if word:
             yield word, base + m.start(), base + m.end()
 
@@ -148,34 +147,6 @@ def to_fts(text: str | None, lang: str) -> str:
     return " ".join(analyze(text or "", lang))
 
 
-def query_variants(text: str) -> list[list[str]]:
-    """``text`` analysed under each of the four analyzers, duplicates removed.
-
-    Each variant keeps its tokens unique and in order; an empty variant (no
-    searchable word) is dropped, so a query of punctuation gives ``[]``.
-    """
-    variants: list[list[str]] = []
-    for lang in ANALYZERS:
-        tokens = list(dict.fromkeys(analyze(text, lang)))
-        if tokens and tokens not in variants:
-            variants.append(tokens)
-    return variants
-
-
 def fts_quote(token: str) -> str:
     """One token as an FTS5 string literal (keywords and operators lose meaning)."""
     return '"' + token.replace('"', '""') + '"'
-
-
-def fts_match(variants: list[list[str]]) -> str:
-    """FTS5 MATCH expression: OR of variants, AND of the tokens in each.
-
-    Every token is quoted, so ``AND OR " * (`` and the like are plain words.
-    Returns ``""`` when there is nothing to search for.
-    """
-    groups = []
-    for tokens in variants:
-        quoted = [fts_quote(t) for t in tokens if t]
-        if quoted:
-            groups.append("(" + " AND ".join(quoted) + ")")
-    return " OR ".join(groups)

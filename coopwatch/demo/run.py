@@ -49,6 +49,7 @@ def run_demo(ctx: Any, *, port: int = DEMO_PORT, keep_serving: bool = False, as_
     if as_json:  # stdout carries only the JSON document
         out = err
     from indexer import timeline as tl
+    from coopwatch.searchtext import prepare
     from indexer.base import SearchQuery
     from indexer.registry import open_backend
 
@@ -78,9 +79,10 @@ def run_demo(ctx: Any, *, port: int = DEMO_PORT, keep_serving: bool = False, as_
         print_counts("index", result["index"])
         result["searches"] = {}
         for q, why in DEMO_QUERIES:
-            res = backend.search(SearchQuery(text=q, per_page=3))
+            tree, also = prepare(q)
+            res = backend.search(SearchQuery(text=q, tree=tree, per_page=3))
             result["searches"][q] = {"total": res.total, "langs": res.facets.get("lang", {}),
-                                     "top": [h.title for h in res.hits]}
+                                     "top": [h.title for h in res.hits], "also_searched": also}
             out.print(f"\n[bold cyan]search[/] {q!r} [dim]({why})[/]: {res.total} hit(s) {dict(res.facets.get('lang', {}))}")
             for h in res.hits:
                 out.print(f"  \\[{h.lang}] {h.title}", highlight=False)

@@ -55,7 +55,12 @@ def _date(value: str, name: str) -> date | None:
 
 
 def search_params(
-    q: str = Query("", max_length=500, description="Words in any of zh/en/de/vi; empty matches everything."),
+    q: str = Query(
+        "",
+        max_length=500,
+        description='Words in any of zh/en/de/vi with AND, OR (|), NOT (-), "phrases", (groups) and prefix*; '
+        "plain words are ranked, not all required; empty matches everything.",
+    ),
     lang: list[Lang] = Query([], max_length=MAX_VALUES, description="Language filter (repeatable)."),
     source: list[Short] = Query([], max_length=MAX_VALUES, description="Source name filter (repeatable)."),
     country: list[CountryCode] = Query([], max_length=MAX_VALUES, description="ISO 3166 alpha-2 code (repeatable)."),
@@ -65,6 +70,7 @@ def search_params(
     date_to: str = Query("", alias="to", pattern=DATE_RE, description="Published on or before (YYYY-MM-DD)."),
     page: int = Query(1, ge=1, le=1000, description="Result page, from 1."),
     per_page: int = Query(10, ge=1, le=100, description="Results per page."),
+    exact: bool = Query(False, description="Search the words as typed, without translations into the other languages."),
 ) -> SearchParams:
     """The search parameters shared by the API, the export and the search page."""
     return SearchParams(
@@ -78,6 +84,7 @@ def search_params(
         date_to=_date(date_to, "to"),
         page=page,
         per_page=per_page,
+        exact=exact,
     )
 
 

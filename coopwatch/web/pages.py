@@ -62,6 +62,8 @@ def search_url(p: SearchParams, *, add: tuple[str, str] | None = None, remove: t
         params.append(("page", page))
     if p.per_page != 10:
         params.append(("per_page", p.per_page))
+    if p.exact:
+        params.append(("exact", "true"))
     if show != "original":
         params.append(("show", show))
     params += [(k, v) for k, v in extra.items()]

@@ -22,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from coopwatch.errors import InputError
+from coopwatch.searchtext import prepare
 from coopwatch.records import to_jsonable
 from coopwatch.settings import Settings
 from coopwatch.store import Store
@@ -64,6 +65,7 @@ class SearchParams:
     date_to: date | None = None
     page: int = 1
     per_page: int = 10
+    exact: bool = False  # no cross-language expansion
 
     def echo(self) -> dict[str, Any]:
         return to_jsonable(self)  # type: ignore[no-any-return]
@@ -140,8 +142,10 @@ class Workbench:
     def _query(self, p: SearchParams, *, page: int, per_page: int, facets: bool) -> SearchQuery:
         if p.date_from and p.date_to and p.date_from > p.date_to:
             raise InputError(f"date range is empty: from {p.date_from} is after to {p.date_to}")
+        tree, _ = prepare(p.q, exact=p.exact)
         return SearchQuery(
             text=p.q,
+            tree=tree,
             langs=list(p.lang),
             sources=list(p.source),
             countries=[c.upper() for c in p.country],
@@ -165,6 +169,7 @@ class Workbench:
             "entity": self.entity_names(ids),
             "country": {c: names.get(c, c) for c in res.facets.get("country", {})},
         }
+        data["also_searched"] = prepare(p.q, exact=p.exact)[1]
         data["pages"] = max(1, math.ceil(res.total / p.per_page))
         data["query"] = p.echo()
         return data

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from indexer.highlight import snippet
-from indexer.tokenize import query_variants
+from coopwatch.query import parse
+from indexer.querying import highlight_tokens
+
+
+def query_variants(text: str) -> list[list[str]]:
+    """The tokens a search marks for ``text`` (every form of every positive word)."""
+    return highlight_tokens(parse(text))
 
 
 def test_no_query_gives_escaped_start() -> None:
