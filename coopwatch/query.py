@@ -261,7 +261,9 @@ def ranked_of(kids: list[Node] | tuple[Node, ...]) -> Node:
 
 def _ranked(parts: list[Node]) -> Node:
     marked = [
-        replace(p, kind="stop") if isinstance(p, Leaf) and p.kind == "word" and p.text.lower() in STOP_WORDS else p
+        replace(p, kind="stop")
+        if isinstance(p, Leaf) and p.kind == "word" and p.text.lower() in STOP_WORDS and not p.text.isupper()
+        else p  # WHO and US in capitals are names, not stop words
         for p in parts
     ]
     return ranked_of(marked)
