@@ -25,8 +25,9 @@ Besides translations a clause gets *language-neutral tokens* (country codes,
 entity ids, the word as pinyin may spell it) that the index stores for every
 document whatever its language (see :mod:`indexer.neutral`).
 
-Non-English source terms are looked up in the same tables in reverse
-(``Krankenhaus`` → hospital → 医院, bệnh viện) where the table allows it.
+The tables are keyed by English: a Chinese, German or Vietnamese query word
+gets no translations, only the neutral tokens of a name it spells (越南 →
+country VN, Charité → its entity id).
 """
 
 from __future__ import annotations

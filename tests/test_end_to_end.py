@@ -37,8 +37,10 @@ def test_stage_commands_rerun_do_nothing(tmp_path, fixture_server):
     idx = json.loads(cli(data, "index", "--json").stdout)
     assert idx["indexed"] + idx["skipped_irrelevant"] == 2
     assert json.loads(cli(data, "index", "--json").stdout)["indexed"] == 0
-    doc = json.loads(cli(data, "search", "越南", "--json").stdout)
-    assert doc["total"] == 1 and doc["hits"][0]["lang"] == "zh"
+    doc = json.loads(cli(data, "search", "越南", "--exact", "--json").stdout)
+    assert doc["total"] == 1 and doc["hits"][0]["lang"] == "zh" and doc["also_searched"] == []
+    crossed = json.loads(cli(data, "search", "越南", "--json").stdout)  # + stories tagged VN in any language
+    assert crossed["total"] == 2
     runs = json.loads(cli(data, "runs", "--json").stdout)
     assert {r["kind"] for r in runs} >= {"ingest", "process", "index"}
     assert all(r["status"] == "ok" for r in runs)
