@@ -71,10 +71,6 @@ class Leaf:
     alts: tuple[Alt, ...] = ()
     neutral: tuple[str, ...] = ()
 
-    @property
-    def expanded(self) -> bool:
-        return bool(self.alts or self.neutral)
-
 
 @dataclass(frozen=True)
 class Not:

@@ -38,7 +38,6 @@ import os
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -477,11 +476,3 @@ def expand(node: Node | None, lex: Lexicon | None = None) -> Node | None:
 def expand_text(text: str, lex: Lexicon | None = None) -> Node | None:
     """Parse and expand ``text`` (raises :class:`coopwatch.query.QueryError`)."""
     return expand(parse(text), lex)
-
-
-def iter_alts(node: Node | None) -> Iterable[Alt]:
-    from coopwatch.query import positive_leaves
-
-    if node is not None:
-        for leaf in positive_leaves(node):
-            yield from leaf.alts

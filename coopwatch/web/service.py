@@ -22,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from coopwatch.errors import InputError
+from coopwatch.query import Node
 from coopwatch.searchtext import prepare
 from coopwatch.records import to_jsonable
 from coopwatch.settings import Settings
@@ -139,10 +140,13 @@ class Workbench:
         return out
 
     # ------------------------------------------------------------- search
-    def _query(self, p: SearchParams, *, page: int, per_page: int, facets: bool) -> SearchQuery:
+    def _query(
+        self, p: SearchParams, *, page: int, per_page: int, facets: bool, tree: Node | None = None
+    ) -> SearchQuery:
         if p.date_from and p.date_to and p.date_from > p.date_to:
             raise InputError(f"date range is empty: from {p.date_from} is after to {p.date_to}")
-        tree, _ = prepare(p.q, exact=p.exact)
+        if tree is None:
+            tree, _ = prepare(p.q, exact=p.exact)
         return SearchQuery(
             text=p.q,
             tree=tree,
@@ -160,7 +164,10 @@ class Workbench:
 
     def search(self, p: SearchParams) -> dict[str, Any]:
         """Results, facets with labels, and paging, JSON-ready."""
-        res: SearchResults = self.backend.search(self._query(p, page=p.page, per_page=p.per_page, facets=True))
+        tree, also = prepare(p.q, exact=p.exact)
+        res: SearchResults = self.backend.search(
+            self._query(p, page=p.page, per_page=p.per_page, facets=True, tree=tree)
+        )
         data: dict[str, Any] = to_jsonable(res)
         ids = set(res.facets.get("entity", {})) | {e["id"] for h in res.hits for e in h.entities if "id" in e}
         ids |= set(self.resolve_entities(p.entity))
@@ -169,7 +176,7 @@ class Workbench:
             "entity": self.entity_names(ids),
             "country": {c: names.get(c, c) for c in res.facets.get("country", {})},
         }
-        data["also_searched"] = prepare(p.q, exact=p.exact)[1]
+        data["also_searched"] = also
         data["pages"] = max(1, math.ceil(res.total / p.per_page))
         data["query"] = p.echo()
         return data
@@ -178,8 +185,9 @@ class Workbench:
         """Every hit of the search (up to ``limit``) as flat rows, best first."""
         rows: list[dict[str, Any]] = []
         page, per_page = 1, 100
+        tree, _ = prepare(p.q, exact=p.exact)  # expanded once, not once per page
         while len(rows) < limit:
-            res = self.backend.search(self._query(p, page=page, per_page=per_page, facets=False))
+            res = self.backend.search(self._query(p, page=page, per_page=per_page, facets=False, tree=tree))
             for h in res.hits:
                 rows.append(
                     {

