@@ -75,6 +75,15 @@ def run_checks(ctx: Any) -> list[dict[str, str]]:
         return "ok", f"installed: {', '.join(sorted(pairs))} (searched {ctx.settings.models_path} and argospm's "
         f"{', '.join(map(str, translate.argospm_dirs()))})"
 
+    def dictionaries() -> tuple[str, str]:
+        from nlp.crosslang import DING_FILE, load_lexicon
+
+        lex = load_lexicon()
+        detail = "; ".join(f"{lang}: {src}" for lang, src in lex.sources.items())
+        if not DING_FILE.is_file():
+            return "warn", f"German query translation off ({DING_FILE} missing; make setup installs trans-de-en); {detail}"
+        return "ok", detail
+
     for name, fn in [
         ("settings", settings),
         ("store", store),
@@ -83,6 +92,7 @@ def run_checks(ctx: Any) -> list[dict[str, str]]:
         ("extraction libraries", extraction),
         ("spaCy", spacy_models),
         ("translation models", translation),
+        ("query dictionaries", dictionaries),
     ]:
         checks.append(_check(name, fn))
     return checks

@@ -39,7 +39,7 @@ def leaf_forms(leaf: Leaf) -> list[Form]:
     out: dict[Form, None] = {}
     if leaf.kind == "prefix":
         word = fold(leaf.text)
-        for tokens in {tuple(analyze(word, lang)) for lang in ("en", "zh")}:
+        for tokens in dict.fromkeys(tuple(analyze(word, lang)) for lang in ("en", "zh")):
             if tokens:
                 out.setdefault(Form(tokens, True, prefix=not _HAN.search(word)), None)
         return list(out)

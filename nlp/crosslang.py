@@ -78,7 +78,7 @@ class Lexicon:
 
     to: dict[str, str]
     neutral: dict[str, str]
-    sources: dict[str, str]  # language → where its entries came from (for `doctor`)
+    sources: dict[str, str]  # language → where its entries came from (shown by `coopwatch doctor`)
 
     def _get(self, key: str) -> tuple[dict[str, list[str]], list[str]] | None:
         packed, tokens = self.to.get(key), self.neutral.get(key)

@@ -65,6 +65,7 @@ def test_doctor_reports_each_check(demo_run):
     checks = {c["check"]: c["status"] for c in json.loads(res.stdout)}
     assert checks["store"] == "ok" and checks["search backend"] == "ok"
     assert checks["translation models"] in ("ok", "warn")
+    assert checks["query dictionaries"] == "ok"  # make setup installs Ding; CC-CEDICT and the lexicons ship
 
 
 @pytest.mark.parametrize(
