@@ -78,48 +78,58 @@ def fts_leaf(leaf: Leaf) -> str:
 
 @dataclass
 class Compiled:
-    """SQL selecting matching ``rowid``s, and the leaf expressions for ranking."""
+    """A tree ready to run: one FTS5 expression per leaf, and SQL over their hits.
 
-    sql: str
-    params: list[str]
-    leaf_exprs: list[str]  # positive leaves
+    :meth:`indexer.sqlite_fts.SqliteBackend` runs each leaf's ``MATCH`` once into
+    the keyed temp table ``temp.leaf_hits(leaf, doc)``; ``sql`` (the tree's
+    set operations) and ``coverage_sql`` read that table, never the FTS index again.
+    """
+
+    leaf_exprs: list[str]  # index = leaf number in leaf_hits
+    positive: list[int]  # leaves that rank (not under a NOT)
+    sql: str  # SELECT rowid … of the matching documents, over temp.leaf_hits
 
     @property
     def rank_match(self) -> str:
-        return " OR ".join(f"({e})" for e in self.leaf_exprs)
+        """One FTS5 expression for bm25: any positive leaf."""
+        return " OR ".join(f"({self.leaf_exprs[i]})" for i in self.positive)
 
-    def coverage_sql(self) -> tuple[str, list[str]]:
+    @property
+    def coverage_sql(self) -> str:
         """``(rowid, n)``: how many positive leaves each document matches."""
-        parts = ["SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?" for _ in self.leaf_exprs]
-        return f"SELECT rowid, count(*) AS n FROM ({' UNION ALL '.join(parts)}) GROUP BY rowid", list(self.leaf_exprs)
+        ids = ",".join(str(i) for i in self.positive)
+        return f"SELECT doc, count(*) AS n FROM temp.leaf_hits WHERE leaf IN ({ids}) GROUP BY doc"
 
 
 _UNIVERSE = "SELECT docno AS rowid FROM docs"
 
 
 def compile_tree(node: Node) -> Compiled:
-    """SQL for the documents ``node`` matches (raises QueryError when nothing is searchable)."""
-    params: list[str] = []
+    """The leaf expressions and set SQL of ``node`` (QueryError when nothing is searchable)."""
+    exprs: list[str] = []
+    positive: list[int] = []
 
-    def leaf_sql(leaf: Leaf) -> str | None:
+    def leaf_sql(leaf: Leaf, negated: bool) -> str | None:
         expr = fts_leaf(leaf)
         if not expr:
             return None
-        params.append(expr)
-        return "SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?"
+        exprs.append(expr)
+        if not negated:
+            positive.append(len(exprs) - 1)
+        return f"SELECT doc AS rowid FROM temp.leaf_hits WHERE leaf = {len(exprs) - 1}"
 
-    def walk(n: Node) -> str | None:
+    def walk(n: Node, negated: bool = False) -> str | None:
         if isinstance(n, Leaf):
-            return None if is_stop(n) else leaf_sql(n)
+            return None if is_stop(n) else leaf_sql(n, negated)
         if isinstance(n, Not):
-            inner = walk(n.child)
+            inner = walk(n.child, not negated)
             return f"{_UNIVERSE} EXCEPT SELECT * FROM ({inner})" if inner else None
         if isinstance(n, Or):
-            kids = [k for k in (walk(c) for c in n.children) if k]
+            kids = [k for k in (walk(c, negated) for c in n.children) if k]
             return " UNION ".join(f"SELECT * FROM ({k})" for k in kids) if kids else None
         if isinstance(n, And):
-            pos = [k for k in (walk(c) for c in n.children if not isinstance(c, Not)) if k]
-            neg = [k for k in (walk(c.child) for c in n.children if isinstance(c, Not)) if k]
+            pos = [k for k in (walk(c, negated) for c in n.children if not isinstance(c, Not)) if k]
+            neg = [k for k in (walk(c.child, not negated) for c in n.children if isinstance(c, Not)) if k]
             if not pos:
                 return None
             sql = " INTERSECT ".join(f"SELECT * FROM ({k})" for k in pos)
@@ -127,7 +137,7 @@ def compile_tree(node: Node) -> Compiled:
                 sql = f"SELECT * FROM ({sql}) EXCEPT SELECT * FROM ({k})"
             return sql
         assert isinstance(n, Ranked)
-        kids = [k for k in (walk(c) for c in n.children if not is_stop(c)) if k]
+        kids = [k for k in (walk(c, negated) for c in n.children if not is_stop(c)) if k]
         if not kids:
             return None
         need = min(n.msm, len(kids))
@@ -137,10 +147,9 @@ def compile_tree(node: Node) -> Compiled:
         return f"SELECT rowid FROM ({union}) GROUP BY rowid HAVING count(*) >= {int(need)}"
 
     sql = walk(node)
-    exprs = [e for e in (fts_leaf(leaf) for leaf in positive_leaves(node)) if e]
-    if not sql or not exprs:
+    if not sql or not positive:
         raise QueryError("nothing searchable in the query (only punctuation or stop words)", 0)
-    return Compiled(sql, params, exprs)
+    return Compiled(exprs, positive, sql)
 
 
 def tree_of(text: str, tree: Node | None) -> Node | None:

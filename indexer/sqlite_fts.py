@@ -247,15 +247,14 @@ class SqliteBackend(SearchBackend):
         every value (AND).
         """
         params: list[Any] = []
-        if match is not None:
-            cover, cover_params = match.coverage_sql()
+        if match is not None:  # reads the temp tables of _materialize (call it first, under the lock)
             sql = (
                 f"SELECT d.docno AS docno, bm25(docs_fts, {', '.join(map(str, BM25_WEIGHTS))})"
                 f" - {COVERAGE_WEIGHT} * coalesce(c.n, 0) AS rank "
-                f"FROM docs_fts JOIN docs d ON d.docno = docs_fts.rowid LEFT JOIN ({cover}) c ON c.rowid = d.docno "
-                f"WHERE docs_fts MATCH ? AND docs_fts.rowid IN ({match.sql})"
+                "FROM docs_fts JOIN temp.match_set m ON m.doc = docs_fts.rowid JOIN docs d ON d.docno = m.doc "
+                "LEFT JOIN temp.match_cov c ON c.doc = m.doc WHERE docs_fts MATCH ?"
             )
-            params += [*cover_params, match.rank_match, *match.params]
+            params.append(match.rank_match)
         else:
             sql = "SELECT d.docno AS docno, 0.0 AS rank FROM docs d WHERE 1"
         for column, values in (("lang", langs), ("source", sources)):
@@ -279,6 +278,22 @@ class SqliteBackend(SearchBackend):
             sql += " AND d.pub_date <= ?"
             params.append(date_to.isoformat()[:10])
         return sql, params
+
+    def _materialize(self, match: Compiled) -> None:
+        """Run each leaf's MATCH once into keyed temp tables: the hits per leaf, the match
+        set and the clauses matched per document (joined by key, never rescanned)."""
+        for table in ("leaf_hits", "match_set", "match_cov"):
+            self._read(f"DROP TABLE IF EXISTS temp.{table}")
+        self._read(
+            "CREATE TEMP TABLE leaf_hits (leaf INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (leaf, doc))"
+            " WITHOUT ROWID"
+        )
+        for i, expr in enumerate(match.leaf_exprs):
+            self._read(f"INSERT OR IGNORE INTO temp.leaf_hits SELECT {i}, rowid FROM docs_fts WHERE docs_fts MATCH ?", [expr])
+        self._read("CREATE TEMP TABLE match_set (doc INTEGER PRIMARY KEY)")
+        self._read(f"INSERT OR IGNORE INTO temp.match_set {match.sql}")
+        self._read("CREATE TEMP TABLE match_cov (doc INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+        self._read(f"INSERT INTO temp.match_cov {match.coverage_sql}")
 
     def search(self, query: SearchQuery) -> SearchResults:
         if not isinstance(query.page, int) or query.page < 1:
@@ -304,6 +319,8 @@ class SqliteBackend(SearchBackend):
         with self._lock:
             # The match set (FTS + bm25 + filters) is computed once into a temp table;
             # the count, the page and every facet read it instead of re-running the match.
+            if match is not None:
+                self._materialize(match)
             self._read("DROP TABLE IF EXISTS temp.matched")
             self._read(f"CREATE TEMP TABLE matched AS {sel}", params)
             try:
@@ -360,29 +377,24 @@ class SqliteBackend(SearchBackend):
 
     # -- timelines ----------------------------------------------------------
 
-    def _doc_selection(self, entity: str | None, countries: Sequence[str], query: str) -> tuple[str, list[Any]]:
+    def _match_of(self, query: str) -> Compiled | None:
+        """Compile and materialize ``query`` (the caller holds the lock: temp tables)."""
         tree = tree_of(query, None)
-        match = compile_tree(tree) if tree is not None else None
-        return self._selection(
-            match=match,
-            facets=[
-                ("entity", [entity] if entity else [], False),
-                ("country", [c.upper() for c in countries], True),
-            ],
-        )
+        if tree is None:
+            return None
+        match = compile_tree(tree)
+        self._materialize(match)
+        return match
 
-    def _event_rows(self, entity: str | None, countries: Sequence[str], query: str) -> list[sqlite3.Row]:
-        """Dated events matching all given conditions, oldest first."""
-        tree = tree_of(query, None)
-        match = compile_tree(tree) if tree is not None else None
+    def _event_rows(self, entity: str | None, countries: Sequence[str], matched: bool) -> list[sqlite3.Row]:
+        """Dated events matching all given conditions, oldest first (``matched``: of temp.match_set)."""
         sql = (
             "SELECT e.*, d.id AS article_id, d.url, d.title, d.title_en, d.source, d.lang, d.published_at,"
             " d.entities FROM events e JOIN docs d ON d.docno = e.docno WHERE e.date IS NOT NULL"
         )
         params: list[Any] = []
-        if match is not None:
-            sql += f" AND e.docno IN ({match.sql})"
-            params += match.params
+        if matched:
+            sql += " AND e.docno IN (SELECT doc FROM temp.match_set)"
         if entity:
             sql += " AND EXISTS (SELECT 1 FROM json_each(e.participants) WHERE value = ?)"
             params.append(entity)
@@ -404,17 +416,26 @@ class SqliteBackend(SearchBackend):
             raise ValueError(f"interval must be one of {', '.join(INTERVALS)}, not {interval!r}")
         n = _PERIOD_LEN[interval]
         buckets: dict[str, dict[str, int]] = {}
-        for ev in self._event_rows(entity, countries, query):
-            if _PRECISION_RANK.get(ev["precision"], -1) < _PRECISION_RANK[interval]:
-                continue
-            counts = buckets.setdefault(ev["date"][:n], {})
-            counts[ev["type"]] = counts.get(ev["type"], 0) + 1
-        sel, params = self._doc_selection(entity, countries, query)
-        for period, mentions in self._read(
-            f"SELECT substr(d.pub_date, 1, {n}), count(*) FROM ({sel}) s JOIN docs d ON d.docno = s.docno "
-            "WHERE d.pub_date IS NOT NULL GROUP BY 1",
-            params,
-        ):
+        with self._lock:
+            match = self._match_of(query)
+            for ev in self._event_rows(entity, countries, match is not None):
+                if _PRECISION_RANK.get(ev["precision"], -1) < _PRECISION_RANK[interval]:
+                    continue
+                counts = buckets.setdefault(ev["date"][:n], {})
+                counts[ev["type"]] = counts.get(ev["type"], 0) + 1
+            sel, params = self._selection(
+                match=match,
+                facets=[
+                    ("entity", [entity] if entity else [], False),
+                    ("country", [c.upper() for c in countries], True),
+                ],
+            )
+            mentions_rows = self._read(
+                f"SELECT substr(d.pub_date, 1, {n}), count(*) FROM ({sel}) s JOIN docs d ON d.docno = s.docno "
+                "WHERE d.pub_date IS NOT NULL GROUP BY 1",
+                params,
+            )
+        for period, mentions in mentions_rows:
             buckets.setdefault(period, {})["mentions"] = mentions
         return [Bucket(period=p, counts={"mentions": 0, **buckets[p]}) for p in sorted(buckets)]
 
@@ -422,7 +443,9 @@ class SqliteBackend(SearchBackend):
         self, *, entity: str | None = None, countries: Sequence[str] = (), query: str = ""
     ) -> list[dict[str, Any]]:
         out = []
-        for ev in self._event_rows(entity, countries, query):
+        with self._lock:
+            rows = self._event_rows(entity, countries, self._match_of(query) is not None)
+        for ev in rows:
             item = {k: ev[k] for k in _EVENT_KEYS}
             names = {e.get("id"): e.get("name") for e in json.loads(ev["entities"])}
             item["participants"] = json.loads(ev["participants"])

@@ -86,7 +86,11 @@ def test_compiled_queries_are_valid_fts5(odd: str) -> None:
     db = sqlite3.connect(":memory:")
     db.execute('CREATE VIRTUAL TABLE docs_fts USING fts5(x, tokenize="unicode61 remove_diacritics 0")')
     db.execute("CREATE TABLE docs (docno INTEGER PRIMARY KEY)")
+    db.execute("CREATE TEMP TABLE leaf_hits (leaf INTEGER, doc INTEGER)")
     db.execute("INSERT INTO docs_fts VALUES ('and or near col val a b c not')")
     compiled = compile_tree(parse(odd))
-    db.execute(compiled.sql, compiled.params).fetchall()
+    for i, expr in enumerate(compiled.leaf_exprs):
+        db.execute(f"INSERT INTO temp.leaf_hits SELECT {i}, rowid FROM docs_fts WHERE docs_fts MATCH ?", (expr,))
+    db.execute(compiled.sql).fetchall()
+    db.execute(compiled.coverage_sql).fetchall()
     db.execute("SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?", (compiled.rank_match,)).fetchall()
