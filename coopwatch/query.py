@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from typing import Union
 
@@ -96,6 +97,18 @@ class Ranked:
 
 
 Node = Union[Leaf, Not, And, Or, Ranked]
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics (Lạng Sơn → lang son, Charité → charite, đ → d).
+
+    The one accent rule of the search: the embedded index's analyzers and the
+    dictionary keys of the query expander both use it.
+    """
+    text = text.lower().replace("đ", "d")
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def neutral_token(kind: str, value: str) -> str:
@@ -333,6 +346,7 @@ __all__ = [
     "QueryError",
     "Ranked",
     "describe",
+    "fold",
     "leaves",
     "map_ranked",
     "min_should_match",

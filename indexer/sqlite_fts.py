@@ -34,8 +34,8 @@ from indexer.base import (
     batched,
 )
 from indexer.highlight import snippet
-from indexer.sqlite_schema import SCHEMA, SCHEMA_VERSION, Rows, prepare
 from indexer.querying import Compiled, compile_tree, highlight_tokens, tree_of
+from indexer.sqlite_schema import SCHEMA, SCHEMA_VERSION, Rows, prepare
 
 BATCH_SIZE = 500
 MAX_PER_PAGE = 100

@@ -35,6 +35,8 @@ from collections.abc import Iterator
 
 import snowballstemmer
 
+from coopwatch.query import fold as _fold
+
 ANALYZERS = ("zh", "en", "de", "vi")
 ANALYZER_VERSION = "2"  # bump when tokens change: the index must be rebuilt (2: folded)
 
@@ -96,17 +98,9 @@ def _han_tokens(run: str, base: int) -> Iterator[Token]:
             yield word.lower(), base + start, base + end
 
 
-@functools.lru_cache(maxsize=200_000)
-def fold(word: str) -> str:
-    """Lower case without diacritics (Lạng Sơn → lang son, Charité → charite, đ → d).
-
-    Every analyzer folds, so matching is accent-insensitive in all languages;
-    ``nlp.crosslang.fold`` is the same rule for dictionary keys.
-    """
-    word = word.lower().replace("đ", "d")
-    if word.isascii():
-        return word
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+# Every analyzer folds accents (coopwatch.query.fold), so matching is accent-insensitive
+# in all languages; cached, as news vocabulary repeats.
+fold = functools.lru_cache(maxsize=200_000)(_fold)
 
 
 def _latin_tokens(segment: str, base: int, lang: str) -> Iterator[Token]:

@@ -45,6 +45,7 @@ import yaml
 
 from coopwatch.errors import ConfigError
 from coopwatch.query import STOP_WORDS, Alt, Leaf, Node, map_ranked, neutral_token, parse
+from coopwatch.query import fold as fold_accents
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +63,8 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
 
 def fold(text: str) -> str:
-    """Lower case without diacritics (đ → d), hyphens as spaces, single spaces."""
-    text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return _SPACE.sub(" ", text.replace("-", " ").replace("’", "'")).strip()
+    """A dictionary key: the search's accent fold, hyphens as spaces, single spaces."""
+    return _SPACE.sub(" ", fold_accents(text).replace("-", " ").replace("’", "'")).strip()
 
 
 @dataclass
@@ -160,7 +159,7 @@ def _add(table: dict[str, dict[str, list[str]]], key: str, lang: str, value: str
 
 def _clean_en(gloss: str) -> str:
     gloss = _PAREN.sub(" ", gloss)
-    gloss = re.sub(r"^(to|a|an|the)\s+", "", gloss.strip(), flags=re.I)
+    gloss = re.sub(r"^(to|a|an|the)\s+", "", gloss.strip(), flags=re.IGNORECASE)
     return _SPACE.sub(" ", gloss).strip(" .,;:")
 
 
@@ -310,7 +309,7 @@ def _names(table: dict[str, dict[str, list[str]]], neutral: dict[str, list[str]]
 
 
 _lock = threading.Lock()
-CACHE_VERSION = "2"  # bump when the table-building code changes
+CACHE_VERSION = "3"  # bump when the table-building code changes
 
 
 def _cache_file(ding: Path, vi: Path) -> Path | None:

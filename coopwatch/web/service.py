@@ -23,8 +23,8 @@ import sqlalchemy as sa
 
 from coopwatch.errors import InputError
 from coopwatch.query import Node
-from coopwatch.searchtext import prepare
 from coopwatch.records import to_jsonable
+from coopwatch.searchtext import prepare
 from coopwatch.settings import Settings
 from coopwatch.store import Store
 from coopwatch.web.safe import plain_snippet, safe_href

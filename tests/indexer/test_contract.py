@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from coopwatch.records import IndexDoc
 from coopwatch.query import QueryError
+from coopwatch.records import IndexDoc
 from indexer.base import BackendError, SearchBackend, SearchQuery
 from indexer.sqlite_fts import SqliteBackend
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from indexer.highlight import snippet
 from coopwatch.query import parse
+from indexer.highlight import snippet
 from indexer.querying import highlight_tokens
 
 
