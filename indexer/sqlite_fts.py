@@ -14,6 +14,7 @@ tokenised before the transaction; a bad one is reported in
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -21,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from coopwatch.query import Node
 from coopwatch.records import IndexDoc
 from indexer.base import (
     INTERVALS,
@@ -36,6 +38,9 @@ from indexer.base import (
 from indexer.highlight import snippet
 from indexer.querying import Compiled, compile_tree, highlight_tokens, tree_of
 from indexer.sqlite_schema import SCHEMA, SCHEMA_VERSION, Rows, prepare
+from indexer.tantivy_mirror import MirrorDoc, TantivyMirror, mirror_doc, row_facets
+
+log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 MAX_PER_PAGE = 100
@@ -75,10 +80,12 @@ class SqliteBackend(SearchBackend):
 
     name = "sqlite"
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, mirror: bool = True) -> None:
         self.path = Path(path)
+        self.use_mirror = mirror  # False: FTS5 answers every search (the contract suite runs both)
         self._db: sqlite3.Connection | None = None
         self._lock = threading.RLock()
+        self.mirror = TantivyMirror(self.path.with_name(self.path.name + ".tantivy"), BM25_WEIGHTS)
 
     @classmethod
     def from_settings(cls, settings: Any) -> SqliteBackend:
@@ -157,10 +164,14 @@ class SqliteBackend(SearchBackend):
                     report.failed[str(getattr(doc, "id", "") or "?")] = f"invalid document: {exc}"
             with self._lock:
                 db = self._conn()
+                removed: list[int] = []
+                added: list[MirrorDoc] = []
                 try:
                     db.execute("BEGIN IMMEDIATE")
                     for doc_id, prepared in rows.items():
-                        self._write(db, doc_id, prepared)
+                        gone, docno = self._write(db, doc_id, prepared)
+                        removed += gone
+                        added.append(mirror_doc(docno, prepared.fts, prepared.doc, prepared.facets))
                     db.execute("COMMIT")
                 except BaseException as exc:
                     if db.in_transaction:
@@ -170,8 +181,49 @@ class SqliteBackend(SearchBackend):
                             f"indexing into {self.path} failed, batch rolled back: {exc}; {_hint(self.path)}"
                         ) from exc
                     raise
+                self._sync_mirror(removed, added)
             report.indexed.extend(rows)
         return report
+
+    def _sync_mirror(self, removed: list[int], added: list[MirrorDoc]) -> None:
+        """Apply a committed write to the tantivy mirror; rebuild it from SQLite when it was
+        out of step. A mirror failure never fails the write: search falls back to FTS5."""
+        if not self.use_mirror:
+            return
+        try:
+            before = self.mirror.count()
+            expected = self.count() - len(added) + len({*removed})
+            if before == expected:
+                self.mirror.write(removed, added)
+            if self.mirror.count() != self.count():
+                self._rebuild_mirror()
+        except (ValueError, OSError, RuntimeError) as exc:
+            log.warning("the tantivy mirror of %s could not be updated (%s); searches use FTS5 until it is rebuilt",
+                        self.path, exc)
+            self.mirror.discard()
+
+    def _rebuild_mirror(self) -> None:
+        """Refill the mirror from the SQLite rows (tokens from docs_fts, facets from docs)."""
+        rows = self._read(
+            "SELECT f.rowid AS docno, f.title AS t, f.text AS x, f.title_en AS te, f.text_en AS xe, f.neutral AS n,"
+            " d.lang, d.source, d.published_at, d.countries, d.entities, d.events"
+            " FROM docs_fts f JOIN docs d ON d.docno = f.rowid"
+        )
+        docs = (
+            MirrorDoc(r["docno"], (r["t"], r["x"], r["te"], r["xe"], r["n"]), r["lang"], r["source"], row_facets(r),
+                      r["published_at"])
+            for r in rows
+        )
+        self.mirror.write([], docs, clear=True)
+
+    def _mirror_ready(self) -> bool:
+        """Whether the mirror holds exactly the SQLite file's documents (else: answer from FTS5)."""
+        if not self.use_mirror:
+            return False
+        try:
+            return self.mirror.count() == self.count()
+        except (ValueError, OSError, RuntimeError):
+            return False
 
     def _delete_rows(self, db: sqlite3.Connection, docnos: list[int]) -> None:
         for docno in docnos:
@@ -180,9 +232,11 @@ class SqliteBackend(SearchBackend):
             db.execute("DELETE FROM events WHERE docno = ?", (docno,))
             db.execute("DELETE FROM docs WHERE docno = ?", (docno,))
 
-    def _write(self, db: sqlite3.Connection, doc_id: str, rows: Rows) -> None:
-        """Replace everything stored about ``doc_id`` (inside the caller's transaction)."""
-        self._delete_rows(db, [r[0] for r in db.execute("SELECT docno FROM docs WHERE id = ?", (doc_id,))])
+    def _write(self, db: sqlite3.Connection, doc_id: str, rows: Rows) -> tuple[list[int], int]:
+        """Replace everything stored about ``doc_id`` (inside the caller's transaction);
+        returns the replaced docnos and the new one."""
+        old = [r[0] for r in db.execute("SELECT docno FROM docs WHERE id = ?", (doc_id,))]
+        self._delete_rows(db, old)
         docno = db.execute(
             "INSERT INTO docs (id, url, source, lang, title, text, title_en, text_en, published_at, pub_date,"
             " relevance, countries, entities, events, indexed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -198,6 +252,7 @@ class SqliteBackend(SearchBackend):
             " evidence_en) VALUES (?,?,?,?,?,?,?,?,?)",
             [(docno, seq, *ev) for seq, ev in enumerate(rows.events)],
         )
+        return old, int(docno)
 
     def delete(self, ids: Sequence[str]) -> int:
         with self._lock:
@@ -213,6 +268,8 @@ class SqliteBackend(SearchBackend):
                 if db.in_transaction:
                     db.execute("ROLLBACK")
                 raise BackendError(f"deleting from {self.path} failed: {exc}; {_hint(self.path)}") from exc
+            if docnos:
+                self._sync_mirror(docnos, [])
         return len(docnos)
 
     # -- reading ------------------------------------------------------------
@@ -303,6 +360,9 @@ class SqliteBackend(SearchBackend):
         tree = tree_of(query.text, query.tree)
         match = compile_tree(tree) if tree is not None else None  # QueryError names the position
         variants = highlight_tokens(tree)
+        with self._lock:
+            if self._mirror_ready():
+                return self._search_mirror(query, tree, variants)
         sel, params = self._selection(
             match=match,
             langs=query.langs,
@@ -336,6 +396,37 @@ class SqliteBackend(SearchBackend):
         hits = [self._hit(row, variants) for row in rows]
         return SearchResults(total=total, hits=hits, facets=facets, page=query.page, per_page=query.per_page)
 
+    def _search_mirror(self, query: SearchQuery, tree: Node | None, variants: list[list[str]]) -> SearchResults:
+        """The search answered by the tantivy mirror; stored fields and snippets from SQLite."""
+        total, page, facets = self.mirror.search(
+            tree,
+            langs=query.langs,
+            sources=query.sources,
+            facets=[
+                ("country", [c.upper() for c in query.countries]),
+                ("entity", query.entities),
+                ("event_type", query.event_types),
+            ],
+            date_from=query.date_from,
+            date_to=query.date_to,
+            offset=(query.page - 1) * query.per_page,
+            limit=query.per_page,
+            want_facets=query.facets,
+        )
+        if query.facets:
+            facets = {f: facets.get(f, {}) for f in FACET_FIELDS}
+        score = dict(page)
+        found = {
+            r["docno"]: r
+            for r in self._read(f"SELECT * FROM docs WHERE docno IN ({','.join('?' * len(page))})", list(score))
+        } if page else {}
+        hits = []
+        for docno, s in page:
+            row = found.get(docno)
+            if row is not None:
+                hits.append(self._hit(row, variants, s))
+        return SearchResults(total=total, hits=hits, facets=facets, page=query.page, per_page=query.per_page)
+
     def _facets(self, sel: str, params: list[Any], any_hits: bool) -> dict[str, dict[str, int]]:
         """Value counts per facet field over the whole filtered match set (not the page)."""
         out: dict[str, dict[str, int]] = {f: {} for f in FACET_FIELDS}
@@ -357,11 +448,11 @@ class SqliteBackend(SearchBackend):
         return out
 
     @staticmethod
-    def _hit(row: sqlite3.Row, variants: list[list[str]]) -> SearchHit:
+    def _hit(row: sqlite3.Row, variants: list[list[str]], score: float | None = None) -> SearchHit:
         events = json.loads(row["events"])
         return SearchHit(
             id=row["id"],
-            score=-float(row["rank"]) if row["rank"] else 0.0,
+            score=score if score is not None else (-float(row["rank"]) if row["rank"] else 0.0),
             url=row["url"],
             source=row["source"],
             lang=row["lang"],

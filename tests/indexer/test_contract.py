@@ -21,7 +21,19 @@ from indexer.sqlite_fts import SqliteBackend
 
 
 def sqlite_factory(tmp_path: Path, request: pytest.FixtureRequest) -> SearchBackend:
-    return SqliteBackend(tmp_path / "search.db")
+    """The embedded backend as shipped: searches answered by its tantivy mirror."""
+    backend = SqliteBackend(tmp_path / "search.db")
+    request.addfinalizer(lambda: _assert_mirror_used(backend))
+    return backend
+
+
+def _assert_mirror_used(backend: SqliteBackend) -> None:
+    assert backend.count() == 0 or backend._mirror_ready(), "the tantivy mirror fell out of step"
+
+
+def sqlite_fts5_factory(tmp_path: Path, request: pytest.FixtureRequest) -> SearchBackend:
+    """The embedded backend's fallback: every search answered by SQLite FTS5."""
+    return SqliteBackend(tmp_path / "search.db", mirror=False)
 
 
 def engine_factory(flavour: str) -> Callable[[Path, pytest.FixtureRequest], SearchBackend]:
@@ -41,6 +53,7 @@ def engine_factory(flavour: str) -> Callable[[Path, pytest.FixtureRequest], Sear
 
 BACKEND_FACTORIES = [
     pytest.param(sqlite_factory, id="sqlite"),
+    pytest.param(sqlite_fts5_factory, id="sqlite-fts5"),
     pytest.param(engine_factory("opensearch"), id="opensearch", marks=pytest.mark.engine),
     pytest.param(engine_factory("elasticsearch"), id="elasticsearch", marks=pytest.mark.engine),
 ]
