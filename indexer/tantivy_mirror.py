@@ -91,7 +91,13 @@ class TantivyMirror:
             if self.path.exists() and (not marker.is_file() or marker.read_text().strip() != FORMAT):
                 shutil.rmtree(self.path, ignore_errors=True)
             self.path.mkdir(parents=True, exist_ok=True)
-            self._index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+            try:
+                self._index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+            except ValueError as exc:  # unreadable (a crash mid-write, a foreign schema): start empty
+                log.warning("tantivy mirror %s is unreadable (%s); it is rebuilt from SQLite", self.path, exc)
+                shutil.rmtree(self.path, ignore_errors=True)
+                self.path.mkdir(parents=True)
+                self._index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
             marker.write_text(FORMAT)
         return self._index
 

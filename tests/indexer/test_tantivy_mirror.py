@@ -51,3 +51,20 @@ def test_delete_reaches_the_mirror(tmp_path: Path, make_doc: Any) -> None:
     be.index(batch)
     assert be.delete([batch[0].id]) == 1
     assert be._mirror_ready() and be.search(SearchQuery(text="hospital")).total == 3
+
+
+def test_a_busy_writer_lock_never_fails_the_write(tmp_path: Path, make_doc: Any) -> None:
+    # Another process writing the mirror holds its lock: the SQLite write stands, search stays right.
+    be = SqliteBackend(tmp_path / "s.db")
+    be.index(docs(make_doc, 2))
+    other = be.mirror._open().writer(heap_size=15_000_000, num_threads=1)  # holds the writer lock
+    try:
+        report = be.index([make_doc("https://m.example/late", title="Hospital late")])
+        assert report.indexed and not report.failed
+        assert not be._mirror_ready()
+        assert be.search(SearchQuery(text="hospital")).total == 3  # from FTS5
+    finally:
+        other.rollback()
+        other.wait_merging_threads()
+    be.index([make_doc("https://m.example/later", title="Hospital later")])
+    assert be._mirror_ready() and be.search(SearchQuery(text="hospital")).total == 4
