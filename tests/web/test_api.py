@@ -66,12 +66,22 @@ def test_pagination(client):
         ({"from": "2024-05-01", "to": "2024-01-01"}, 400, "date range is empty"),
         ({"entity": "nobody-at-all"}, 400, "no entity matches"),
         ({"q": "x" * 501}, 422, "q"),
+        ({"q": "a OR"}, 400, "query error at position 2"),
+        ({"q": '"unclosed'}, 400, "position 0"),
     ],
 )
 def test_bad_parameters_get_clear_4xx(client, params, status, words):
     r = client.get("/api/search", params=params)
     assert r.status_code == status, r.text
     assert words in r.json()["error"]
+
+
+def test_search_says_what_it_also_searched_and_exact_turns_it_off(client):
+    crossed = client.get("/api/search", params={"q": "hospital"}).json()
+    assert "医院" in crossed["also_searched"] and "Krankenhaus" in crossed["also_searched"]
+    exact = client.get("/api/search", params={"q": "hospital", "exact": "true"}).json()
+    assert exact["also_searched"] == [] and exact["total"] <= crossed["total"]
+    assert {h["lang"] for h in crossed["hits"]} > {h["lang"] for h in exact["hits"]}
 
 
 # ---------------------------------------------------------------- exports
