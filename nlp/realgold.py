@@ -55,7 +55,8 @@ from nlp.evaluate import _prf
 SPLITS = ("tune", "heldout")
 REPO = Path(__file__).resolve().parent.parent
 EXTRA_GOLD = REPO / "tests" / "realgold"
-_DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s*$")
+# the search tool's metadata prefix: " date 2020-03-29 First line of the page…" (or a month: "2022-04")
+_DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)(?!\d)\s*(.*)$")
 
 
 def find_shared_realgold() -> Path | None:
@@ -89,8 +90,8 @@ def split_page(raw: str) -> tuple[str, str, str | None]:
     while lines and not lines[0].strip():
         lines.pop(0)
     if lines and (m := _DATE_LINE.match(lines[0])):
-        meta = m.group(1)
-        lines.pop(0)
+        meta = m.group(1) if len(m.group(1)) == 10 else None  # a month is no publication day
+        lines[0] = m.group(2)  # the page's own first line follows the prefix
     while lines and not lines[0].strip():
         lines.pop(0)
     title = lines[0].strip() if lines else ""

@@ -66,6 +66,13 @@ def test_page_split_and_date_line(tmp_path: Path) -> None:
         "Body one\nBody two",
         "2024-05-01",
     )
+    # the search tool's prefix shares its line with the page's first line; a month is no publication day
+    assert realgold.split_page("  date 2020-03-29 Chinese team arrives in Islamabad\nBody") == (
+        "Chinese team arrives in Islamabad",
+        "Body",
+        "2020-03-29",
+    )
+    assert realgold.split_page("  date 2022-04 Anzeige\nHeadline\nBody") == ("Anzeige", "Headline\nBody", None)
     folder = tmp_path / "en"
     folder.mkdir()
     for n in (1, 2):
