@@ -6,8 +6,10 @@ parsed on its own. Purely numeric forms (2023年11月6日, ngày 7 tháng 9 năm
 2022, 2023-11-06, 30.07.2020) are built directly; forms with month names
 (6 November 2023, 30. Juli 2020) go through ``dateparser.parse`` with the
 article's publication date as ``RELATIVE_BASE``. A form without a year
-(11月6日, November 6) takes the publication year, and is skipped when the
-article has no publication date.
+(11月6日, November 6) takes the publication year; when the article has no
+publication date it takes ``year_hint`` (the caller's best guess: the latest
+year the text names, else the year the page was fetched), and is skipped
+without one. Relative forms (yesterday, on Friday) need the publication date.
 """
 
 from __future__ import annotations
@@ -35,33 +37,58 @@ def _mk(y: int, m: int, d: int = 1) -> date | None:
         return None
 
 
+_AHEAD = timedelta(days=90)  # news names coming days ("on 14 September" in an August preview) …
+_BEHIND = timedelta(days=275)  # … and the past year; a day and month without a year lie in that window
+
+
+def _near(d: date | None, base: datetime) -> date | None:
+    """``d`` (built in the publication year) moved to the year that puts it near the publication date."""
+    if d is None:
+        return None
+    pub = base.date()
+    for shift in (0, -1, 1):
+        moved = _mk(d.year + shift, d.month, d.day)
+        if moved is not None and pub - _BEHIND <= moved <= pub + _AHEAD:
+            return moved
+    return d
+
+
 def _numeric(groups: str, precision: str, year_from_base: bool = False) -> Callable[..., date | None]:
     """Build a date from named numeric groups ``y``, ``m``, ``d``."""
 
-    def build(m: re.Match[str], base: datetime | None, lang: str) -> date | None:
+    def build(m: re.Match[str], base: datetime | None, lang: str, year_hint: int | None = None) -> date | None:
         g = m.groupdict()
         if year_from_base:
-            if base is None:
+            if base is None and year_hint is None:
                 return None
-            y = base.year
+            y = base.year if base is not None else int(year_hint or 0)
         else:
             y = int(g["y"])
-        return _mk(y, int(g.get("m") or 1), int(g.get("d") or 1))
+        built = _mk(y, int(g.get("m") or 1), int(g.get("d") or 1))
+        return _near(built, base) if year_from_base and base is not None else built
 
     return build
 
 
-def _named(m: re.Match[str], base: datetime | None, lang: str) -> date | None:
+def _named(m: re.Match[str], base: datetime | None, lang: str, year_hint: int | None = None) -> date | None:
     import dateparser
 
     settings: dict[str, object] = {"PREFER_DAY_OF_MONTH": "first", "PREFER_DATES_FROM": "past"}
+    text = m.group(0).strip()
+    has_year = re.search(r"\d{4}", text) is not None
+    published = base
+    if base is None and year_hint is not None and not has_year:
+        base = datetime(year_hint, 12, 31)  # "March 14" in a page of that year
     if base is not None:
         settings["RELATIVE_BASE"] = base.replace(tzinfo=None)
-    text = m.group(0).strip()
-    if base is None and not re.search(r"\d{4}", text):
+    if base is None and not has_year:
         return None
     parsed = dateparser.parse(text, languages=[lang], settings=settings)  # type: ignore[arg-type]
-    return parsed.date() if parsed else None
+    if parsed is None:
+        return None
+    if published is not None and not has_year:
+        return _near(_mk(published.year, parsed.month, parsed.day), published)
+    return parsed.date()
 
 
 _WEEKDAYS = {
@@ -80,7 +107,7 @@ _DAYS_BACK = {
 }
 
 
-def _relative(m: re.Match[str], base: datetime | None, lang: str) -> date | None:
+def _relative(m: re.Match[str], base: datetime | None, lang: str, year_hint: int | None = None) -> date | None:
     """"yesterday", "on Friday", 昨天, 周五, thứ Sáu: the day counted back from the publication date
     (a weekday is its latest occurrence on or before that date)."""
     if base is None:
@@ -96,6 +123,17 @@ def _relative(m: re.Match[str], base: datetime | None, lang: str) -> date | None
 
 
 Rule = tuple[re.Pattern[str], str, Callable[..., date | None]]
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def guess_year(text: str, fetched_at: datetime | None) -> int | None:
+    """The year a page without a publication date most likely speaks from: the latest year it
+    names up to the year it was fetched, else the fetch year."""
+    limit = fetched_at.year if fetched_at is not None else None
+    years = [int(y) for y in _YEAR.findall(text) if limit is None or int(y) <= limit]
+    if years:
+        return max(years)
+    return limit
 
 _ISO: list[Rule] = [
     (re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)"), "day", _numeric("ymd", "day")),
@@ -126,6 +164,8 @@ _RULES: dict[str, list[Rule]] = {
         (re.compile(r"\b(?:in|since|during|by)\s+(?P<y>(?:19|20)\d{2})\b"), "year", _numeric("y", "year")),
         (re.compile(r"(?i)\b(?:yesterday|today)\b"), "day", _relative),
         (re.compile(r"\b(?:on|last|this past)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"), "day", _relative),
+        # news style: "departed Wednesday", "said Tuesday" (not "next Monday", "every Friday")
+        (re.compile(r"(?<!next )(?<!every )(?<!coming )\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"), "day", _relative),
     ],
     "de": [
         (re.compile(rf"\b\d{{1,2}}\.\s*{_DE_MONTHS}\s+\d{{4}}\b"), "day", _named),
@@ -159,12 +199,14 @@ _RULES: dict[str, list[Rule]] = {
 }
 
 
-def find_dates(sentence: str, lang: str, published_at: datetime | None = None) -> list[Found]:
+def find_dates(
+    sentence: str, lang: str, published_at: datetime | None = None, year_hint: int | None = None
+) -> list[Found]:
     """All dates in ``sentence``, in text order, overlaps resolved to the longest."""
     found: list[Found] = []
     for pattern, precision, build in _RULES.get(lang, []) + _ISO:
         for m in pattern.finditer(sentence):
-            d = build(m, published_at, lang)
+            d = build(m, published_at, lang, year_hint)
             if d is not None:
                 found.append((m.start(), m.end(), d, precision))
     kept: list[Found] = []
@@ -174,7 +216,23 @@ def find_dates(sentence: str, lang: str, published_at: datetime | None = None) -
     return sorted(kept)
 
 
-def first_date(sentence: str, lang: str, published_at: datetime | None = None) -> tuple[date, str] | None:
-    """The first date in ``sentence`` with its precision, or None."""
-    found = find_dates(sentence, lang, published_at)
-    return (found[0][2], found[0][3]) if found else None
+# "founded in 1903", "成立于2016年": the age of an institution, not the date of what the sentence reports
+_FOUNDED = {
+    "zh": re.compile(r"(?:成立|始建|创建|创办|建)于\s*$"),
+    "en": re.compile(r"(?i)\b(?:founded|established)\s+(?:in\s+)?$"),
+    "de": re.compile(r"(?i)\b(?:gegründet|errichtet)\s+(?:im\s+Jahr\s+)?$"),
+    "vi": re.compile(r"(?i)(?<!\w)thành lập\s+(?:vào\s+)?(?:năm\s+)?$"),
+}
+
+
+def first_date(
+    sentence: str, lang: str, published_at: datetime | None = None, year_hint: int | None = None
+) -> tuple[date, str] | None:
+    """The first date in ``sentence`` with its precision, or None; a founding year is skipped."""
+    founded = _FOUNDED.get(lang)
+    for start, _end, when, precision in find_dates(sentence, lang, published_at, year_hint):
+        head = sentence[max(0, start - 24) : start]
+        if precision == "year" and founded is not None and founded.search(head):
+            continue
+        return when, precision
+    return None

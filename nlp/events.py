@@ -36,7 +36,7 @@ from datetime import datetime, timedelta
 
 from coopwatch.records import EntityMention, Event
 from nlp.countries import find_place
-from nlp.dates import first_date
+from nlp.dates import first_date, guess_year
 from nlp.gazetteer import load_gazetteer
 from nlp.sentences import split_sentences
 from nlp.vocab import load_vocab
@@ -85,21 +85,26 @@ def extract_events(
     published_at: datetime | None,
     mentions: list[EntityMention],
     countries_fn: CountriesFn,
+    fetched_at: datetime | None = None,
 ) -> list[Event]:
-    """Events in ``text``; ``mentions`` carry offsets into this same text."""
+    """Events in ``text``; ``mentions`` carry offsets into this same text. Without a publication
+    date, a day and month without a year ("8/4", "March 14") take the year :func:`guess_year`
+    infers from the text, else from ``fetched_at``."""
     events: list[Event] = []
+    guessed = None if published_at is not None else guess_year(text, fetched_at)
     narrative = (published_at.date(), "day") if published_at is not None else None
     published = narrative
     by_publication: list[Event] = []  # dated only by the publication-date fallback
     future = _FUTURE.get(lang)
     for start, end, sentence in split_sentences(text, lang):
+        # a date without a year continues the year of the story told so far
+        hint = None if guessed is None else (narrative[0].year if narrative is not None else guessed)
         hit = find_trigger(sentence, lang)
         if hit is None:
-            if _HAS_DIGIT.search(sentence) and (lead := first_date(sentence, lang, published_at)) is not None:
+            if _HAS_DIGIT.search(sentence) and (lead := first_date(sentence, lang, published_at, hint)) is not None:
                 narrative = lead  # "Ngày 23/9/2023, tại …": a dated lead sets the story's date for what follows
             continue
-        event_type, trigger = hit
-        dated = first_date(sentence, lang, published_at)
+        dated = first_date(sentence, lang, published_at, hint)
         if dated is None and future is not None and future.search(sentence):
             continue  # a plan, not an event
         own = dated is not None
@@ -114,6 +119,8 @@ def extract_events(
             if m.start >= start and m.end <= end and m.entity_id not in participants:
                 participants.append(m.entity_id)
         found_countries = set(countries_fn(sentence, lang)) | _participant_countries(participants)
+        from_publication = not own and published is not None and narrative == published
+        event_type, trigger = hit
         same = next((e for e in events if (e.type, e.date, e.precision) == (event_type, when, precision)), None)
         if same is not None:
             same.participants += [p for p in participants if p not in same.participants]
@@ -121,13 +128,12 @@ def extract_events(
             continue
         if not own and not participants and event_type in _WEAK_TYPES and events:
             continue  # a side remark ("training", "launch") with no date and no organization of its own
-        from_publication = not own and published is not None and narrative == published
         events.append(
             Event(
                 type=event_type,
                 date=when,
                 precision=precision,
-                participants=participants,
+                participants=list(participants),
                 countries=sorted(found_countries),
                 location=find_place(_mask_mentions(sentence, start, mentions)),
                 evidence=sentence[:MAX_EVIDENCE],

@@ -30,7 +30,7 @@ from coopwatch.records import LANGS, Analysis, Article, EntityMention, Event
 from nlp import countries, entities, events, langid, relevance, script, translate
 from nlp.vocab import load_vocab
 
-NLP_VERSION = "nlp-4"
+NLP_VERSION = "nlp-5"
 
 
 def detect_topics(title: str, text: str, lang: str, mentions: list[EntityMention], evs: list[Event]) -> list[str]:
@@ -88,10 +88,12 @@ class Analyzer:
         mentions = entities.merge_short_forms(mentions, {"title": title, "text": text})
         text_mentions = [m for m in mentions if m.field == "text"]
         title_mentions = [m for m in mentions if m.field == "title"]
-        evs = events.extract_events(text, work_lang, article.published_at, text_mentions, countries.detect_countries)
+        evs = events.extract_events(
+            text, work_lang, article.published_at, text_mentions, countries.detect_countries, article.fetched_at
+        )
         if not evs:  # the title summarises the story; it adds an event only when the text states none
             evs = events.extract_events(
-                title, work_lang, article.published_at, title_mentions, countries.detect_countries
+                title, work_lang, article.published_at, title_mentions, countries.detect_countries, article.fetched_at
             )[:1]
 
         original = [m for m in mentions if m.field in ("title", "text")]

@@ -108,6 +108,36 @@ def test_relative_dates_resolve_from_the_publication_date() -> None:
     assert first_date("The programme launched today.", "en", pub) == (date(2018, 7, 23), "day")
     assert first_date("BRUSSELS, 19 JUNE 2019 (EU)—The EU signed.", "en", pub) == (date(2019, 6, 19), "day")
     assert first_date("The hospital handed over the equipment on Friday.", "en", None) is None
+    assert first_date("A medical team departed Wednesday from Shijiazhuang.", "en", pub) == (date(2018, 7, 18), "day")
+    assert first_date("The team leaves next Monday.", "en", pub) is None
+
+
+def test_a_day_without_a_year_lies_near_the_publication_date() -> None:
+    from datetime import date, datetime
+
+    from nlp.dates import first_date, guess_year
+
+    # a preview published in August names a forum in September of the same year, not of the year before
+    assert first_date("The forum opens on September 14.", "en", datetime(2022, 8, 18)) == (date(2022, 9, 14), "day")
+    # a January article tells of late December: the year before
+    assert first_date("12月28日，医疗队抵达。", "zh", datetime(2023, 1, 5)) == (date(2022, 12, 28), "day")
+    # without a publication date the year comes from the text (the story's year), else the fetch year
+    assert first_date("Ngày 24/3, hai bên ký kết.", "vi", None, 2015) == (date(2015, 3, 24), "day")
+    assert first_date("Ngày 24/3, hai bên ký kết.", "vi", None) is None
+    assert guess_year("Kế hoạch 2015-2017; năm 2030 là mục tiêu.", datetime(2026, 1, 1)) == 2017
+    assert guess_year("no year here", datetime(2026, 1, 1)) == 2026
+
+
+def test_a_founding_year_is_not_the_date_of_the_event() -> None:
+    from datetime import datetime
+
+    from nlp.dates import first_date
+
+    pub = datetime(2017, 5, 1)
+    assert first_date("Đoàn đã thăm Bệnh viện Mahosot được thành lập năm 1903.", "vi", pub) is None
+    assert first_date("The delegation visited the hospital, founded in 1950.", "en", pub) is None
+    assert first_date("代表团参观了成立于1963年的医院。", "zh", pub) is None
+    assert first_date("The alliance was launched in 2016.", "en", pub) is not None
 
 
 def test_vietnamese_province_names_counts_initials_and_dashes(settings) -> None:
