@@ -124,13 +124,21 @@ def _relative(m: re.Match[str], base: datetime | None, lang: str, year_hint: int
 
 Rule = tuple[re.Pattern[str], str, Callable[..., date | None]]
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+# before a year that starts a span or dates a founding (any language): no clue to the story's own year
+_SINCE_BEFORE = re.compile(
+    r"(?i)(?:\bsince|\bseit|(?<!\w)từ|自从?|从|\bfounded in|\bestablished in|thành lập|成立于|建于)\s*(?:những\s+)?(?:năm\s+)?$"
+)
 
 
 def guess_year(text: str, fetched_at: datetime | None) -> int | None:
     """The year a page without a publication date most likely speaks from: the latest year it
-    names up to the year it was fetched, else the fetch year."""
+    names up to the year it was fetched (not a "since 2005" or a founding year), else the fetch year."""
     limit = fetched_at.year if fetched_at is not None else None
-    years = [int(y) for y in _YEAR.findall(text) if limit is None or int(y) <= limit]
+    years = [
+        int(m.group(0))
+        for m in _YEAR.finditer(text)
+        if (limit is None or int(m.group(0)) <= limit) and not _SINCE_BEFORE.search(text[max(0, m.start() - 24) : m.start()])
+    ]
     if years:
         return max(years)
     return limit
@@ -191,6 +199,25 @@ _RULES: dict[str, list[Rule]] = {
             "day",
             _numeric("dm", "day", year_from_base=True),
         ),
+        # "Chiều 23/12", "sáng ngày 5/3": a time of day makes a bare d/m a date (a bare "1/3" may be a third)
+        (
+            re.compile(r"(?<!\w)(?i:sáng|chiều|tối|trưa|đêm)\s+(?:(?i:ngày)\s+)?(?P<d>\d{1,2})/(?P<m>\d{1,2})(?![\d/])"),
+            "day",
+            _numeric("dm", "day", year_from_base=True),
+        ),
+        # a range of days: "từ ngày 25 - 29/3(/2024)" starts on the 25th
+        (
+            re.compile(
+                r"(?i:ngày)\s+(?P<d>\d{1,2})\s*[-–]\s*\d{1,2}\s*(?:tháng\s*|/)\s*(?P<m>\d{1,2})\s*(?:năm\s*|/)\s*(?P<y>\d{4})"
+            ),
+            "day",
+            _numeric("dmy", "day"),
+        ),
+        (
+            re.compile(r"(?i:ngày)\s+(?P<d>\d{1,2})\s*[-–]\s*\d{1,2}\s*(?:tháng\s*|/)\s*(?P<m>\d{1,2})(?![\d/])"),
+            "day",
+            _numeric("dm", "day", year_from_base=True),
+        ),
         (re.compile(r"(?i:năm)\s+(?P<y>(?:19|20)\d{2})(?!\d)"), "year", _numeric("y", "year")),
         (re.compile(r"(?i:hôm qua|hôm nay)"), "day", _relative),
         # capitalised weekday only: "thứ Năm" is Thursday, "thứ năm" is "the fifth"
@@ -216,23 +243,34 @@ def find_dates(
     return sorted(kept)
 
 
-# "founded in 1903", "成立于2016年": the age of an institution, not the date of what the sentence reports
-_FOUNDED = {
-    "zh": re.compile(r"(?:成立|始建|创建|创办|建)于\s*$"),
-    "en": re.compile(r"(?i)\b(?:founded|established)\s+(?:in\s+)?$"),
-    "de": re.compile(r"(?i)\b(?:gegründet|errichtet)\s+(?:im\s+Jahr\s+)?$"),
-    "vi": re.compile(r"(?i)(?<!\w)thành lập\s+(?:vào\s+)?(?:năm\s+)?$"),
+# Years that tell the background, not the date of what the sentence reports: an institution's age
+# ("founded in 1903", "成立于2016年", "thành lập năm 1903") and the start of a span up to now ("since 2005",
+# "seit 2005", "自2005年以来", "Từ năm 1991 đến nay"). Matched on the text before the year plus the year's match.
+_BACKGROUND = {
+    "zh": re.compile(r"(?:(?:成立|始建|创建|创办|建)于|自从?|从)\s*(?:19|20)\d{2}\s*年$"),
+    "en": re.compile(r"(?i)(?:\b(?:founded|established)\s+(?:in\s+)?|\bsince\s+)(?:19|20)\d{2}$"),
+    "de": re.compile(r"(?i)(?:\b(?:gegründet|errichtet)\s+(?:im\s+Jahr\s+)?|\bseit\s+(?:dem\s+Jahr\s+)?)(?:19|20)\d{2}$"),
+    "vi": re.compile(r"(?i)(?<!\w)(?:thành lập|từ|kể từ)\s+(?:vào\s+)?(?:những\s+)?năm\s+(?:19|20)\d{2}$"),
 }
+
+
+def _is_background(sentence: str, found: Found, lang: str) -> bool:
+    start, end, _when, precision = found
+    pattern = _BACKGROUND.get(lang)
+    return precision == "year" and pattern is not None and pattern.search(sentence[max(0, start - 24) : end]) is not None
 
 
 def first_date(
     sentence: str, lang: str, published_at: datetime | None = None, year_hint: int | None = None
 ) -> tuple[date, str] | None:
-    """The first date in ``sentence`` with its precision, or None; a founding year is skipped."""
-    founded = _FOUNDED.get(lang)
-    for start, _end, when, precision in find_dates(sentence, lang, published_at, year_hint):
-        head = sentence[max(0, start - 24) : start]
-        if precision == "year" and founded is not None and founded.search(head):
-            continue
-        return when, precision
+    """The first date in ``sentence`` with its precision, or None; background years are skipped."""
+    for found in find_dates(sentence, lang, published_at, year_hint):
+        if not _is_background(sentence, found, lang):
+            return found[2], found[3]
     return None
+
+
+def background_only(sentence: str, lang: str) -> bool:
+    """True when every date in ``sentence`` is a background year (founding, "since …")."""
+    found = find_dates(sentence, lang)
+    return bool(found) and all(_is_background(sentence, f, lang) for f in found)

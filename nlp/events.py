@@ -36,7 +36,7 @@ from datetime import datetime, timedelta
 
 from coopwatch.records import EntityMention, Event
 from nlp.countries import find_place
-from nlp.dates import first_date, guess_year
+from nlp.dates import background_only, first_date, guess_year
 from nlp.gazetteer import load_gazetteer
 from nlp.sentences import split_sentences
 from nlp.vocab import load_vocab
@@ -107,6 +107,8 @@ def extract_events(
         dated = first_date(sentence, lang, published_at, hint)
         if dated is None and future is not None and future.search(sentence):
             continue  # a plan, not an event
+        if dated is None and background_only(sentence, lang):
+            continue  # "Since 1991, 72 doctors have trained in …": background, not an event of this story
         own = dated is not None
         if dated is not None:
             (when, precision), narrative = dated, dated

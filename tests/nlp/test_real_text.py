@@ -138,6 +138,34 @@ def test_a_founding_year_is_not_the_date_of_the_event() -> None:
     assert first_date("The delegation visited the hospital, founded in 1950.", "en", pub) is None
     assert first_date("代表团参观了成立于1963年的医院。", "zh", pub) is None
     assert first_date("The alliance was launched in 2016.", "en", pub) is not None
+    # the start of a span up to now is background too
+    assert first_date("Kể từ năm 2005, Global Care đã thành lập 2 đoàn phẫu thuật.", "vi", pub) is None
+    assert first_date("自2005年以来，双方互派医生。", "zh", pub) is None
+    assert first_date("Seit 2005 arbeiten die Kliniken zusammen.", "de", pub) is None
+
+
+def test_background_sentences_add_no_event() -> None:
+    from datetime import datetime
+
+    from nlp.events import extract_events
+
+    text = (
+        "Chiều 23/12, tỉnh Phú Thọ khánh thành Trung tâm sốt rét tại Luang Namtha. "
+        "Từ năm 2005 đến nay, tỉnh Phú Thọ đã hỗ trợ xây dựng nhiều công trình."
+    )
+    evs = extract_events(text, "vi", None, [], lambda s, lang: [], datetime(2026, 1, 1))
+    assert [(e.type, e.date.isoformat() if e.date else None) for e in evs] == [("launch", "2026-12-23")]
+
+
+def test_vietnamese_time_of_day_and_day_ranges() -> None:
+    from datetime import date
+
+    from nlp.dates import first_date
+
+    assert first_date("Chiều 23/12, tại tỉnh Luang Namtha", "vi", None, 2022) == (date(2022, 12, 23), "day")
+    assert first_date("phẫu thuật tại Bệnh viện Nhi từ ngày  25 - 29/3.", "vi", None, 2008) == (date(2008, 3, 25), "day")
+    assert first_date("từ ngày 25-29/3/2024", "vi") == (date(2024, 3, 25), "day")
+    assert first_date("khoảng 1/3 số bệnh nhân", "vi", None, 2008) is None  # a third, not a date
 
 
 def test_vietnamese_province_names_counts_initials_and_dashes(settings) -> None:
