@@ -91,6 +91,31 @@ def _named(m: re.Match[str], base: datetime | None, lang: str, year_hint: int | 
     return parsed.date()
 
 
+def _first_of_range(m: re.Match[str], base: datetime | None, lang: str, year_hint: int | None = None) -> date | None:
+    """ "14. bis 15. Oktober 2022", "October 14-15, 2022": the first day of the range."""
+    import dateparser
+
+    parsed = dateparser.parse(f"{m.group('d')} {m.group('mon')} {m.group('y')}", languages=[lang])
+    return parsed.date() if parsed else None
+
+
+def _month_only(m: re.Match[str], base: datetime | None, lang: str, year_hint: int | None = None) -> date | None:
+    """ "im Juli", "in July", "tháng 7", "7月": that month near the publication date (or of ``year_hint``)."""
+    import dateparser
+
+    raw = m.group("mon")
+    if raw.isdigit():
+        month = int(raw)
+    else:
+        parsed = dateparser.parse(raw, languages=[lang], settings={"PREFER_DAY_OF_MONTH": "first"})
+        if parsed is None:
+            return None
+        month = parsed.month
+    if base is not None:
+        return _near(_mk(base.year, month), base) if 1 <= month <= 12 else None
+    return _mk(year_hint, month) if year_hint is not None and 1 <= month <= 12 else None
+
+
 _WEEKDAYS = {
     # en
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
@@ -154,6 +179,7 @@ _RULES: dict[str, list[Rule]] = {
             _numeric("ymd", "day"),
         ),
         (re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月"), "month", _numeric("ym", "month")),
+        (re.compile(r"(?<!\d)(?<!\d年)(?P<mon>\d{1,2})\s*月(?!\s*\d)(?!份?\s*\d)"), "month", _month_only),
         (
             re.compile(r"(?<![\d年])(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"),
             "day",
@@ -167,6 +193,25 @@ _RULES: dict[str, list[Rule]] = {
         (re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_EN_MONTHS},?\s+\d{{4}}\b"), "day", _named),
         (re.compile(rf"\b{_EN_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"), "day", _named),
         (re.compile(rf"\b{_EN_MONTHS}\s+\d{{4}}\b"), "month", _named),
+        (
+            re.compile(
+                rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|to|and)\s*\d{{1,2}}(?:st|nd|rd|th)?\s+(?P<mon>{_EN_MONTHS}),?\s+(?P<y>\d{{4}})\b"
+            ),
+            "day",
+            _first_of_range,
+        ),
+        (
+            re.compile(
+                rf"\b(?P<mon>{_EN_MONTHS})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|to|and)\s*\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b"
+            ),
+            "day",
+            _first_of_range,
+        ),
+        (
+            re.compile(r"\b(?:in|early|mid|late|since)[\s-]+(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s*\d)"),
+            "month",
+            _month_only,
+        ),
         (re.compile(rf"\b{_EN_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!,?\s*\d)"), "day", _named),
         (re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_EN_MONTHS}(?!,?\s*\d)"), "day", _named),
         (re.compile(r"\b(?:in|since|during|by)\s+(?P<y>(?:19|20)\d{2})\b"), "year", _numeric("y", "year")),
@@ -178,6 +223,12 @@ _RULES: dict[str, list[Rule]] = {
     "de": [
         (re.compile(rf"\b\d{{1,2}}\.\s*{_DE_MONTHS}\s+\d{{4}}\b"), "day", _named),
         (re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)"), "day", _numeric("dmy", "day")),
+        (
+            re.compile(rf"\b(?P<d>\d{{1,2}})\.\s*(?:bis|und|-|–)\s*\d{{1,2}}\.\s*(?P<mon>{_DE_MONTHS})\s+(?P<y>\d{{4}})\b"),
+            "day",
+            _first_of_range,
+        ),
+        (re.compile(rf"\b(?:im|Anfang|Mitte|Ende)\s+(?P<mon>{_DE_MONTHS})(?!\s*\d)"), "month", _month_only),
         (re.compile(rf"\b{_DE_MONTHS}\s+\d{{4}}\b"), "month", _named),
         (re.compile(rf"\b\d{{1,2}}\.\s*{_DE_MONTHS}(?!\s*\d)"), "day", _named),
         (re.compile(r"\b(?:im Jahr|seit|bis)\s+(?P<y>(?:19|20)\d{2})\b"), "year", _numeric("y", "year")),
@@ -194,6 +245,7 @@ _RULES: dict[str, list[Rule]] = {
         ),
         (re.compile(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?!\d)"), "day", _numeric("dmy", "day")),
         (re.compile(r"(?i:tháng)\s+(?P<m>\d{1,2})\s*(?:năm\s*|/)\s*(?P<y>\d{4})"), "month", _numeric("my", "month")),
+        (re.compile(r"(?<!\w)(?i:tháng)\s+(?P<mon>\d{1,2})(?!\s*(?:năm|/|-)\s*\d)(?![\d/])"), "month", _month_only),
         (
             re.compile(r"(?i:ngày)\s+(?P<d>\d{1,2})\s*(?:tháng\s*|/)\s*(?P<m>\d{1,2})(?!\s*(?:năm|/|-)\s*\d)(?!\d)"),
             "day",

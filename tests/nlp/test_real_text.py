@@ -168,6 +168,34 @@ def test_vietnamese_time_of_day_and_day_ranges() -> None:
     assert first_date("khoảng 1/3 số bệnh nhân", "vi", None, 2008) is None  # a third, not a date
 
 
+def test_ranges_start_on_their_first_day_and_a_month_alone_is_a_month() -> None:
+    from datetime import date, datetime
+
+    from nlp.dates import first_date
+
+    pub = datetime(2022, 11, 2)
+    assert first_date("Die Konferenz fand vom 14. bis 15. Oktober 2022 in Berlin statt.", "de", pub) == (
+        date(2022, 10, 14),
+        "day",
+    )
+    assert first_date("The forum was held on October 14-15, 2022.", "en", pub) == (date(2022, 10, 14), "day")
+    assert first_date("Seit Start im Juli sind 50 Patienten behandelt worden.", "de", pub) == (date(2022, 7, 1), "month")
+    assert first_date("The centre opened in July.", "en", pub) == (date(2022, 7, 1), "month")
+    assert first_date("Tháng 7 vừa qua, hai bệnh viện ký kết.", "vi", pub) == (date(2022, 7, 1), "month")
+    assert first_date("今年7月，双方签署协议。", "zh", pub) == (date(2022, 7, 1), "month")
+    assert first_date("The MoU will be signed in December.", "en", pub) == (date(2022, 12, 1), "month")  # a month ahead
+
+
+def test_german_signing_nouns_trigger_a_signing() -> None:
+    from nlp.events import find_trigger
+
+    assert find_trigger("anlässlich der Unterzeichnung der Kooperationserklärung", "de") == (
+        "agreement_signing",
+        "Unterzeichnung",
+    )
+    assert find_trigger("Ein Team von Ärzten aus Südbaden ist in Kamerun unterwegs.", "de")[0] == "aid_mission"
+
+
 def test_vietnamese_province_names_counts_initials_and_dashes(settings) -> None:
     text = (
         "Sở Y tế tỉnh Điện Biên làm việc với Sở Y tế 3 tỉnh Bắc Lào. Quỹ Lawrence S. Ting tài trợ. "
