@@ -250,8 +250,97 @@ def _de_trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, start + len(stripped)
 
 
-def de_candidates(text: str) -> list[Candidate]:
+# Public bodies that act as parties: "Land Schleswig-Holstein", "Freistaat Bayern", "Landkreis Bautzen".
+_DE_LAENDER = (
+    r"Baden-Württemberg|Bayern|Berlin|Brandenburg|Bremen|Hamburg|Hessen|Mecklenburg-Vorpommern|Niedersachsen|"
+    r"Nordrhein-Westfalen|Rheinland-Pfalz|Saarland|Sachsen-Anhalt|Sachsen|Schleswig-Holstein|Thüringen"
+)
+_DE_PUBLIC = re.compile(
+    rf"\b(?:(?:Land|Bundesland)\s+(?:{_DE_LAENDER})\b|Freistaat(?:\s+(?:Bayern|Sachsen|Thüringen))?\b|"
+    rf"(?:Landkreis|Kanton)\s+[A-ZÄÖÜ][\wäöüß-]+)"
+)
+# A name after a generic head is the organization itself: "der Hilfsorganisation Interplast" → Interplast,
+# "des Konzerns Helios" → Helios; legal forms close a name ("Oberlausitz-Kliniken gGmbH", "KfW AG").
+_DE_APPOSITION = re.compile(
+    r"\b(?:Hilfsorganisation|Organisation|Verein|Hilfswerk|Konzern|Unternehmen|Krankenhauskonzern|Klinikkonzern|"
+    r"Nichtregierungsorganisation|NGO)s?\s+[„\"]?(?P<name>(?:[A-ZÄÖÜ][\wäöüß&+-]*)(?:\s+[A-ZÄÖÜ][\wäöüß&+-]*){0,2})"
+)
+_DE_LEGAL = re.compile(
+    r"\b(?:[A-ZÄÖÜ][\wäöüß&+-]*\s+){0,3}[A-ZÄÖÜ][\wäöüß&+-]*\s+(?:gGmbH|GmbH|AG|e\.\s?V\.|mbH|SE)(?![\w])"
+)
+# A brand in front of Kliniken/Klinikum ("Helios Kliniken", "Asklepios Klinikum"): a capitalised word that is no
+# determiner, adjective or plain noun phrase opener ("Zertifizierte Kliniken", "Flensburger Kliniken").
+_DE_BRAND_KLINIK = re.compile(
+    r"(?<![\wÄÖÜäöüß-])(?!(?:Die|Der|Das|Den|Dem|Des|Alle|Beide|Beiden|Viele|Diese|Dieser|Mehrere|Einige|Andere|Weitere|"
+    r"Unsere|Ihre|Seine|Deutsche|Deutschen|Private|Kommunale|Städtische|Kirchliche)\b)"
+    r"[A-ZÄÖÜ][a-zäöüß]{1,}(?<!e)(?<!en)(?<!er)(?<!es)\s+(?:Kliniken|Klinikum|Klinikgruppe)\b(?:\s+(?!Die\b|Der\b|Das\b)(?P<tail>[A-ZÄÖÜ][\wäöüß-]+))?"
+)
+# Abbreviated universities: "TU München", "LMU", "RWTH Aachen"
+_DE_UNI_ABBR = re.compile(r"\b(?:TU|FU|HU|LMU|RWTH|KIT|MHH|UKE|UKSH)\b(?:\s+(?!Die\b|Der\b|Das\b)[A-ZÄÖÜ][\wäöüß-]+)?")
+# "Herzzentrum Dresden", "Flensburger Krankenhausverbund": compounds on -zentrum/-verbund
+_DE_CENTRE = re.compile(
+    r"(?<![\wÄÖÜäöüß-])(?:[A-ZÄÖÜ][a-zäöüß]+er\s+)?[A-ZÄÖÜ][a-zäöüß]+(?:zentrum|verbund)(?:s)?\b"
+    r"(?:\s+(?!Die\b|Der\b|Das\b|Und\b)(?P<tail>[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)\b)?"
+)
+
+
+_NAME_PARTS = {"International", "Pro", "Deutschland", "Germany", "Stiftung", "Hilfe"}
+_COMMON_ZIPF = 3.5  # German capitalises every noun: a word this frequent (Unternehmen 5.4, Expertise 3.6) is no name
+
+
+def _de_proper(word: str) -> bool:
+    """A proper name rather than a capitalised German noun: an abbreviation (CARE, KfW) or a rare word
+    by wordfreq's German frequencies (Interplast 1.4, Helios 3.1, Asklepios 2.9)."""
+    from wordfreq import zipf_frequency
+
+    core = word.strip("„\"-&+")
+    if len(core) >= 2 and sum(c.isupper() for c in core) >= 2 or core in _NAME_PARTS:
+        return True
+    return zipf_frequency(core, "de") < _COMMON_ZIPF or _is_place(core)
+
+
+def _is_place(word: str) -> bool:
+    from nlp.places import place_countries
+
+    return bool(place_countries(word, "de"))
+
+
+def _de_extra(text: str) -> list[Candidate]:
     out: list[Candidate] = []
+    for m in _DE_PUBLIC.finditer(text):
+        out.append((m.start(), m.end(), "GOV"))
+    for m in _DE_APPOSITION.finditer(text):
+        # the name ends before the first ordinary noun ("Organisation Interplast Ärzte" → Interplast)
+        start, end = m.start("name"), m.start("name")
+        for w in re.finditer(r"\S+", m.group("name")):
+            if not _de_proper(w.group(0)):
+                break
+            end = m.start("name") + w.end()
+        if end > start:
+            out.append((start, end, "ORG"))
+    for m in _DE_LEGAL.finditer(text):
+        # leading ordinary nouns are no part of the name ("Firma Müller GmbH" → Müller GmbH)
+        words = list(re.finditer(r"\S+", m.group(0)))
+        start = m.start()
+        for w in words[:-2]:
+            if _de_proper(w.group(0)):
+                break
+            start = m.start() + words[words.index(w) + 1].start()
+        out.append((start, m.end(), _de_type(m.group(0))))
+    for pat in (_DE_BRAND_KLINIK, _DE_UNI_ABBR, _DE_CENTRE):
+        for m in pat.finditer(text):
+            if pat is _DE_BRAND_KLINIK and not _de_proper(m.group(0).split()[0]):
+                continue  # "Expertise Kliniken": a plain noun in front
+            tail = m.groupdict().get("tail")
+            stop = m.end() if tail is None or _is_place(tail) else m.start("tail")
+            start, end = _de_trim(text, m.start(), stop)  # a trailing word belongs only when it is a place (Dresden)
+            if end > start:
+                out.append((start, end, _de_type(text[start:end])))
+    return out
+
+
+def de_candidates(text: str) -> list[Candidate]:
+    out: list[Candidate] = _de_extra(text)
     for pat in (_DE_COMPOUND, _DE_HEAD, _DE_NAMED):
         for m in pat.finditer(text):
             start, end = _de_trim(text, m.start(), m.end())

@@ -93,6 +93,29 @@ def test_de_case_and_compounds() -> None:
     assert sum(1 for m in ms if m.surface == "BMG") == 1  # lower-case 'bmg' does not match
 
 
+def test_de_public_bodies_brands_and_named_ngos() -> None:
+    text = (
+        "Das Land Schleswig-Holstein und der Freistaat Bayern helfen. Ärzte der Hilfsorganisation Interplast "
+        "operieren. Die Helios Kliniken, die Oberlausitz-Kliniken gGmbH, das Herzzentrum Dresden, der Flensburger "
+        "Krankenhausverbund, die TU München und der Landkreis Bautzen. Zertifizierte Kliniken und Flensburger "
+        "Kliniken sind keine Namen, der Bezirk Mitte auch nicht."
+    )
+    found = {m.surface for m in extract_entities(text, "de")}
+    for name in (
+        "Land Schleswig-Holstein",
+        "Freistaat Bayern",
+        "Interplast",
+        "Helios Kliniken",
+        "Oberlausitz-Kliniken gGmbH",
+        "Herzzentrum Dresden",
+        "Flensburger Krankenhausverbund",
+        "TU München",
+        "Landkreis Bautzen",
+    ):
+        assert name in found, name
+    assert not {"Zertifizierte Kliniken", "Flensburger Kliniken", "Bezirk Mitte", "Hilfsorganisation Interplast"} & found
+
+
 def test_en_rules_and_case_sensitivity() -> None:
     text = "Who invited the WHO? Doctors from Siriraj Hospital met the Ministry of Health of Lao PDR."
     ms = extract_entities(text, "en")
