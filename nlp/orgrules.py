@@ -716,16 +716,12 @@ RULES = {"zh": zh_candidates, "de": de_candidates, "en": en_candidates, "vi": vi
 
 # Generic heads that name no particular organization.
 GENERIC_KEYS = {
-    "gesundheitsministerium",
     "ministerium",
     "krankenhaus",
     "klinikum",
     "klinik",
     "universitatsklinikum",
     "aussenministerium",
-    "ministry-of-health",
-    "ministry-of-public-health",
-    "department-of-health",
     "ministry-of-foreign-affairs",
     "university-hospital",
     "hospital",

@@ -44,6 +44,20 @@ def test_gazetteer_holds_required_entries() -> None:
     assert "中国-东盟医院合作联盟" in gaz.orgs["org:cn-asean-hospital-alliance"].aliases["zh"]
 
 
+def test_every_country_has_a_generated_ministry_of_health_and_government() -> None:
+    gaz = load_gazetteer()
+    guinea = gaz.get("org:moh-gn")
+    assert guinea is not None and guinea.country == "GN" and "Ministry of Health of Guinea" in guinea.aliases["en"]
+    assert "Bộ Y tế Lào" in gaz.get("org:moh-la").aliases["vi"]  # the curated Lao ministry takes the generated forms
+    assert "Gesundheitsministerium Chinas" in gaz.get("org:nhc-cn").aliases["de"]  # CN's curated ministry id
+    assert "Chính phủ Nhật Bản" in gaz.get("org:gov-jp").aliases["vi"]
+    assert "chinese government" in {a.lower() for a in gaz.get("org:gov-cn").aliases["en"]}
+    assert not any("*" in a or "nước nước" in a for o in gaz.orgs.values() for a in o.all_aliases())
+    assert len(load_gazetteer(generated=False).orgs) < len(gaz.orgs)
+    ids = {m.entity_id for m in extract_entities("Thủ tướng Chính phủ Nhật Bản và Bộ Y tế Campuchia ký kết.", "vi")}
+    assert {"org:gov-jp", "org:moh-kh"} <= ids
+
+
 def test_gazetteer_rejects_clashing_alias(tmp_path: Path) -> None:
     from coopwatch.errors import ConfigError
 
