@@ -134,13 +134,35 @@ class OrgComponent:
             found = [f for f in found if not text[f.start : f.start + 1].islower()]
         return _resolve(found)
 
+    def _drop_foreign_namesakes(
+        self, text: str, matches: list[OrgMatch], rule_orgs: list, taken: bytearray
+    ) -> list[OrgMatch]:
+        """A known name followed by a place in another country names another organization:
+        "Bệnh viện Chợ Rẫy Phnom Penh" is not the Chợ Rẫy of Ho Chi Minh City. The gazetteer
+        match gives way to the longer rule span."""
+        from nlp.places import place_countries
+
+        keep = []
+        for m in matches:
+            org = self.gaz.get(m.entity_id)
+            longer = next((r for r in rule_orgs if r[0] == m.start and r[1] > m.end), None)
+            if org is not None and org.country and longer is not None:
+                where = place_countries(text[m.end : longer[1]], self.lang)
+                if where and org.country not in where:
+                    taken[m.start : m.end] = b"\0" * (m.end - m.start)
+                    continue
+            keep.append(m)
+        return keep
+
     def __call__(self, doc: Doc) -> Doc:
         matches = self._gazetteer(doc)
         text = doc.text  # a property that rebuilds the string on every access
         taken = bytearray(len(text) + 1)
         for m in matches:
             taken[m.start : m.end] = b"\1" * (m.end - m.start)
-        for start, end, typ in orgrules.find_rule_orgs(text, self.lang):
+        rule_orgs = orgrules.find_rule_orgs(text, self.lang)
+        matches = self._drop_foreign_namesakes(text, matches, rule_orgs, taken)
+        for start, end, typ in rule_orgs:
             if taken.find(1, start, end) != -1:
                 continue
             surface = text[start:end]

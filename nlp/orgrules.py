@@ -444,6 +444,8 @@ _VI_HEADS = [
     ("Đại sứ quán", "GOV"),
     ("Tổng lãnh sự quán", "GOV"),
     ("Lãnh sự quán", "GOV"),
+    ("Tổng lãnh sự", "GOV"),
+    ("Văn phòng", "AGENCY"),
     ("Cơ quan", "AGENCY"),
     ("Tổ chức", "NGO"),
     ("Hội", "NGO"),
@@ -466,7 +468,8 @@ _VI_TRAILING_OK = set(_WORDS["trailing_ok"])
 _VI_GEO = set(_WORDS["geo_openers"])
 # Lower-case words after a number that make it a count ("Sở Y tế 3 tỉnh"), not part of a name ("Quân y 175").
 _VI_COUNTED = set(_WORDS["counted"])
-_VI_EMBASSY = ("Đại sứ quán", "Tổng lãnh sự quán", "Lãnh sự quán")
+# heads whose name goes on with the place it sits in: "Tổng lãnh sự Ấn Độ tại TPHCM", "Hội Khmer-Việt Nam tại Campuchia"
+_VI_EMBASSY = ("Đại sứ quán", "Tổng lãnh sự quán", "Lãnh sự quán", "Tổng lãnh sự", "Văn phòng", "Hội", "Hiệp hội", "Cục")
 _VI_STOP = {
     "đã",
     "sẽ",
@@ -655,7 +658,8 @@ def _vi_name_end(text: str, pos: int) -> int:
         low = syl.lower()
         if syl[:1].isdigit():  # "Quân y 175" names, "Sở Y tế 3 tỉnh" counts, "trị giá 45" is no name
             after = _VI_SYLLABLE.match(text, m.start(2) + len(syl))
-            cap = (first or prev_good) and not (after and after.group(2).lower() in _VI_COUNTED)
+            counted = after is not None and after.group(2).lower() in _VI_COUNTED
+            cap = prev == "số" or ((first or prev_good) and not counted)  # "Bệnh viện Đa khoa số 1 tỉnh Lào Cai"
             if not cap:
                 break
         if first and not cap and low not in _VI_GEO:
@@ -696,8 +700,27 @@ def _vi_embassy_tail(text: str, end: int) -> int:
     return tail if tail > end + m.end() - 1 else end
 
 
-def vi_candidates(text: str) -> list[Candidate]:
+# One department named for several provinces: "Sở Y tế 3 tỉnh: Phông-Sa-Lỳ, U-Đôm-Xay, Luông-Pha-Bang",
+# "Sở Y tế các tỉnh Quảng Ninh, Lạng Sơn, Cao Bằng", "Sở Y tế hai tỉnh Long An và Trà Vinh"
+_VI_PROVINCES = re.compile(r"(?<!\w)Sở Y tế\s+(?:của\s+)?(?:các|hai|ba|bốn|năm|\d+)\s+tỉnh(?:\s+(?:bạn\s+)?Lào)?:?")
+_VI_LIST_PART = re.compile(r"(\s*,\s*(?:và\s+)?|\s+và\s+|\s+|-)(\w+)")
+
+
+def _vi_province_lists(text: str) -> list[Candidate]:
     out: list[Candidate] = []
+    for m in _VI_PROVINCES.finditer(text):
+        end, names = m.end(), 0
+        while (p := _VI_LIST_PART.match(text, end)) and p.group(2)[:1].isupper() and not _VI_HEAD.match(text, p.start(2)):
+            if p.group(1).strip() or p.group(1) == "-" or names == 0:
+                names += 1  # a comma, "và" or the first word opens a place name; a space continues one
+            end = p.end()
+        if names >= 2:
+            out.append((m.start(), end, "GOV"))
+    return out
+
+
+def vi_candidates(text: str) -> list[Candidate]:
+    out: list[Candidate] = _vi_province_lists(text)
     for m in _VI_HEAD.finditer(text):
         end = _vi_name_end(text, m.end())
         if end > m.end() and m.group(0) in _VI_EMBASSY:
@@ -762,6 +785,9 @@ _ABBREVIATIONS = {"tw": "trung-uong", "tp": "thanh-pho", "dh": "dai-hoc", "bv": 
 
 def normalise_key(surface: str) -> str:
     """Key under which spelling variants of one name collapse (``org:auto:<key>``)."""
+    listed = _VI_PROVINCES.match(surface)
+    if listed:  # "Sở Y tế các tỉnh A, B, C" = "Sở Y tế của ba tỉnh A, B và C": one key from the provinces
+        return "so-y-te-" + normalise_key(re.sub(r"\s*(?:,|\bvà\b)\s*", " ", surface[listed.end() :]))
     s = unicodedata.normalize("NFKC", surface).replace("đ", "d").replace("Đ", "D")
     s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)).casefold()
     s = re.sub(r"^(?:the|die|der|das|den|dem|des)\s+", "", s)

@@ -130,6 +130,31 @@ def test_de_public_bodies_brands_and_named_ngos() -> None:
     assert not {"Zertifizierte Kliniken", "Flensburger Kliniken", "Bezirk Mitte", "Hilfsorganisation Interplast"} & found
 
 
+def test_vi_province_lists_numbers_seats_and_foreign_namesakes() -> None:
+    text = (
+        "Sở Y tế 3 tỉnh: Phông-Sa-Lỳ, U-Đôm-Xay, Luông-Pha-Bang hội đàm với Sở Y tế các tỉnh Quảng Ninh, Lạng Sơn, "
+        "Cao Bằng và Sở Y tế hai tỉnh Long An và Trà Vinh. Sở Y tế của ba tỉnh Quảng Ninh, Lạng Sơn và Cao Bằng ký kết. "
+        "Bệnh viện Đa khoa số 1 tỉnh Lào Cai, Tổng lãnh sự Ấn Độ tại TPHCM và Bệnh viện Chợ Rẫy Phnom Penh dự. "
+        "Bệnh viện Chợ Rẫy cử bác sĩ."
+    )
+    ms = extract_entities(text, "vi")
+    found = {m.surface for m in ms}
+    for name in (
+        "Sở Y tế 3 tỉnh: Phông-Sa-Lỳ, U-Đôm-Xay, Luông-Pha-Bang",
+        "Sở Y tế các tỉnh Quảng Ninh, Lạng Sơn, Cao Bằng",
+        "Sở Y tế hai tỉnh Long An và Trà Vinh",
+        "Bệnh viện Đa khoa số 1 tỉnh Lào Cai",
+        "Tổng lãnh sự Ấn Độ tại TPHCM",
+        "Bệnh viện Chợ Rẫy Phnom Penh",  # in Cambodia: not the Chợ Rẫy of Ho Chi Minh City
+    ):
+        assert name in found, name
+    ids = {m.surface: m.entity_id for m in ms}
+    assert ids["Bệnh viện Chợ Rẫy"] == "org:cho-ray" and ids["Bệnh viện Chợ Rẫy Phnom Penh"] != "org:cho-ray"
+    # one department however the list is introduced
+    assert ids["Sở Y tế các tỉnh Quảng Ninh, Lạng Sơn, Cao Bằng"] == ids["Sở Y tế của ba tỉnh Quảng Ninh, Lạng Sơn và Cao Bằng"]
+    assert not any(s.endswith(" và Sở Y") for s in found)
+
+
 def test_en_rules_and_case_sensitivity() -> None:
     text = "Who invited the WHO? Doctors from Siriraj Hospital met the Ministry of Health of Lao PDR."
     ms = extract_entities(text, "en")
