@@ -294,3 +294,13 @@ def test_a_headline_retelling_dated_by_publication_gives_way_to_the_dated_event(
     keys = [(e.type, e.date.isoformat() if e.date else None, e.precision) for e in evs]
     assert ("agreement_signing", "2018-12-06", "day") in keys
     assert ("agreement_signing", "2018-12-28", "day") not in keys  # the headline retold it
+
+
+def test_trigger_words_of_real_reports() -> None:
+    from nlp.events import find_trigger
+
+    assert find_trigger("KOICA last week granted the clinic three ultrasound machines.", "en")[0] == "donation"
+    assert find_trigger("The two universities jointly set up the center in September 2023.", "en")[0] == "launch"
+    assert find_trigger("Lãnh đạo Sở Y tế tỉnh Bôlykhămxay chúc tết Sở Y tế Hà Tĩnh", "vi")[0] == "visit"
+    assert find_trigger("Tại cuộc gặp với Tổng Giám đốc WHO, Thủ tướng chúc mừng.", "vi")[0] == "conference_meeting"
+    assert find_trigger("tổ chức chương trình khám chữa bệnh từ thiện cho người dân", "vi")[0] == "aid_mission"
