@@ -20,7 +20,9 @@ An undated sentence that speaks of the future (将, will, sollen, sẽ …)
 states a plan, not an event, and is skipped; a dated one is kept (a
 scheduled conference is an event with its date). An event with the same
 type and date as an earlier one is the same event told again: its
-participants and countries are merged into the first. A side remark of a
+participants and countries are merged into the first; so is a visit,
+meeting, mission or course dated one or two days after one of its type
+(the second day of a three-day visit). A side remark of a
 weak type (training, launch, other) that has neither its own date nor an
 organization adds no event to a story that already has one, and once a
 story has a dated event its undated retellings are dropped. A sentence dated
@@ -64,6 +66,24 @@ def find_trigger(sentence: str, lang: str) -> tuple[str, str] | None:
         if hits:
             return event_type, hits[0].group(0)
     return None
+
+
+# a visit, forum, mission or course runs over days: its second day is the same event, not another one
+MULTI_DAY = timedelta(days=2)
+MULTI_DAY_TYPES = {"visit", "conference_meeting", "aid_mission", "training_exchange"}
+
+
+def _same_event(e: Event, event_type: str, when: object, precision: str) -> bool:
+    if (e.type, e.date, e.precision) == (event_type, when, precision):
+        return True
+    return (
+        e.type == event_type
+        and event_type in MULTI_DAY_TYPES
+        and precision == "day" == e.precision
+        and e.date is not None
+        and when is not None
+        and timedelta(0) < when - e.date <= MULTI_DAY  # the second day of a visit or forum
+    )
 
 
 def _participant_countries(ids: list[str]) -> set[str]:
@@ -123,7 +143,7 @@ def extract_events(
         found_countries = set(countries_fn(sentence, lang)) | _participant_countries(participants)
         from_publication = not own and published is not None and narrative == published
         event_type, trigger = hit
-        same = next((e for e in events if (e.type, e.date, e.precision) == (event_type, when, precision)), None)
+        same = next((e for e in events if _same_event(e, event_type, when, precision)), None)
         if same is not None:
             same.participants += [p for p in participants if p not in same.participants]
             same.countries = sorted(set(same.countries) | found_countries)

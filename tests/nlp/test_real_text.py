@@ -304,3 +304,16 @@ def test_trigger_words_of_real_reports() -> None:
     assert find_trigger("Lãnh đạo Sở Y tế tỉnh Bôlykhămxay chúc tết Sở Y tế Hà Tĩnh", "vi")[0] == "visit"
     assert find_trigger("Tại cuộc gặp với Tổng Giám đốc WHO, Thủ tướng chúc mừng.", "vi")[0] == "conference_meeting"
     assert find_trigger("tổ chức chương trình khám chữa bệnh từ thiện cho người dân", "vi")[0] == "aid_mission"
+
+
+def test_the_second_day_of_a_visit_is_the_same_visit() -> None:
+    from datetime import date, datetime
+
+    from nlp.events import extract_events
+
+    text = (
+        "Ngày 8/3, đoàn công tác đến thăm Bệnh viện Bạch Mai. Ngày 9/3, đoàn công tác đến thăm Bệnh viện Việt Đức. "
+        "Ngày 20/3, đoàn công tác đến thăm Huế."
+    )
+    evs = extract_events(text, "vi", datetime(2024, 3, 25), [], lambda s, lang: [])
+    assert [(e.type, e.date) for e in evs] == [("visit", date(2024, 3, 8)), ("visit", date(2024, 3, 20))]
