@@ -53,3 +53,13 @@ def test_find_place() -> None:
     assert find_place("会议在南宁举行，随后代表团前往昆明。") == "Nanning"
     assert find_place("Hội nghị diễn ra tại Hà Nội.") == "Hanoi"
     assert find_place("Nothing here.") is None
+
+
+def test_the_two_congos_and_jordan() -> None:
+    from nlp.countries import detect_countries
+
+    assert detect_countries("A medical team left for the Democratic Republic of Congo (DRC).", "en") == ["CD"]
+    assert detect_countries("Ärzte reisen in die Demokratische Republik Kongo.", "de") == ["CD"]
+    assert detect_countries("援助刚果（布）的医疗队", "zh") == ["CG"]
+    assert detect_countries("WHO support for Jordan’s health sector", "en") == ["JO"]
+    assert detect_countries("Michael Jordan played.", "en") == []
