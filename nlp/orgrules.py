@@ -366,6 +366,12 @@ _EN_OF = re.compile(
     rf"(?:{_EN_OF_LINK}{_EN_WORD}){{0,4}}"
 )
 _EN_LEADING = re.compile(r"^(?:The|A|An|In|On|At|By|For|And|With|From|Both|Officials|Doctors)\s+")
+# Chinese English-language news writes provincial bodies in lower case: "the health commission of Guangdong
+# province", "the health commission of Xinjiang Uygur Autonomous Region".
+_EN_LOWER_BODY = re.compile(
+    rf"\b(?:health commission|health bureau|health department|department of health|foreign affairs office)\s+of\s+"
+    rf"(?:the\s+)?{_EN_WORD}(?:\s+{_EN_WORD}){{0,3}}(?:\s+(?:province|municipality|city|Province|Municipality|City))?"
+)
 _EN_TYPE = [
     ("hospital", "HOSPITAL"),
     ("medical center", "HOSPITAL"),
@@ -410,7 +416,7 @@ def clean_en_span(surface: str, start: int) -> tuple[int, str]:
 
 def en_candidates(text: str) -> list[Candidate]:
     out: list[Candidate] = []
-    for pat in (_EN_SUFFIX, _EN_OF):
+    for pat in (_EN_SUFFIX, _EN_OF, _EN_LOWER_BODY):
         for m in pat.finditer(text):
             start = m.start()
             surface = m.group(0)

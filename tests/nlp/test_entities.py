@@ -155,6 +155,11 @@ def test_vi_province_lists_numbers_seats_and_foreign_namesakes() -> None:
     assert not any(s.endswith(" và Sở Y") for s in found)
 
 
+def test_en_lower_case_provincial_bodies() -> None:
+    text = "Doctors sent by the health commission of Guangdong province arrived; the health minister spoke."
+    assert [m.surface for m in extract_entities(text, "en")] == ["health commission of Guangdong province"]
+
+
 def test_en_rules_and_case_sensitivity() -> None:
     text = "Who invited the WHO? Doctors from Siriraj Hospital met the Ministry of Health of Lao PDR."
     ms = extract_entities(text, "en")
