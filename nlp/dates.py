@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 Found = tuple[int, int, date, str]  # start, end, date, precision
 
@@ -91,26 +92,39 @@ def _named(m: re.Match[str], base: datetime | None, lang: str, year_hint: int | 
     return parsed.date()
 
 
+@lru_cache(maxsize=4)
+def _month_names(lang: str) -> dict[str, int]:
+    """Month names (wide and abbreviated, lower case) → number, from CLDR via ``babel``."""
+    from babel import Locale
+
+    months = Locale(lang).months
+    table: dict[str, int] = {}
+    for width in ("wide", "abbreviated"):
+        for number, name in months["format"][width].items():
+            table[name.lower().rstrip(".")] = number
+    if lang == "en":
+        table["sept"] = 9
+    if lang == "de":
+        table.update({"jänner": 1, "maerz": 3, "mär": 3, "sept": 9})
+    return table
+
+
+def month_number(name: str, lang: str) -> int | None:
+    return _month_names(lang).get(name.lower().rstrip(".").strip())
+
+
 def _first_of_range(m: re.Match[str], base: datetime | None, lang: str, year_hint: int | None = None) -> date | None:
     """ "14. bis 15. Oktober 2022", "October 14-15, 2022": the first day of the range."""
-    import dateparser
-
-    parsed = dateparser.parse(f"{m.group('d')} {m.group('mon')} {m.group('y')}", languages=[lang])
-    return parsed.date() if parsed else None
+    month = month_number(m.group("mon"), lang)
+    return _mk(int(m.group("y")), month, int(m.group("d"))) if month else None
 
 
 def _month_only(m: re.Match[str], base: datetime | None, lang: str, year_hint: int | None = None) -> date | None:
     """ "im Juli", "in July", "tháng 7", "7月": that month near the publication date (or of ``year_hint``)."""
-    import dateparser
-
     raw = m.group("mon")
-    if raw.isdigit():
-        month = int(raw)
-    else:
-        parsed = dateparser.parse(raw, languages=[lang], settings={"PREFER_DAY_OF_MONTH": "first"})
-        if parsed is None:
-            return None
-        month = parsed.month
+    month = int(raw) if raw.isdigit() else month_number(raw, lang)
+    if not month:
+        return None
     if base is not None:
         return _near(_mk(base.year, month), base) if 1 <= month <= 12 else None
     return _mk(year_hint, month) if year_hint is not None and 1 <= month <= 12 else None

@@ -18,6 +18,7 @@ that :mod:`nlp.entities` turns into spans (gazetteer matches win over them).
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -288,6 +289,7 @@ _NAME_PARTS = {"International", "Pro", "Deutschland", "Germany", "Stiftung", "Hi
 _COMMON_ZIPF = 3.5  # German capitalises every noun: a word this frequent (Unternehmen 5.4, Expertise 3.6) is no name
 
 
+@functools.lru_cache(maxsize=4096)
 def _de_proper(word: str) -> bool:
     """A proper name rather than a capitalised German noun: an abbreviation (CARE, KfW) or a rare word
     by wordfreq's German frequencies (Interplast 1.4, Helios 3.1, Asklepios 2.9)."""
@@ -299,6 +301,7 @@ def _de_proper(word: str) -> bool:
     return zipf_frequency(core, "de") < _COMMON_ZIPF or _is_place(core)
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_place(word: str) -> bool:
     from nlp.places import place_countries
 
