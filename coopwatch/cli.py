@@ -239,6 +239,17 @@ for _mod in COMMAND_MODULES:
     importlib.import_module(_mod).register(app, sources_app)
 
 
+def _click_errors() -> tuple[type[Exception], ...]:
+    """Click's exception base as Typer raises it (Typer ships its own copy of click) and click's own."""
+    import click
+
+    ours = {c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"}
+    return tuple(ours | {click.ClickException})
+
+
+_CLICK_ERRORS = _click_errors()
+
+
 def entrypoint() -> None:
     try:
         rc = app(standalone_mode=False)
@@ -252,12 +263,9 @@ def entrypoint() -> None:
     except (typer.Abort, KeyboardInterrupt):
         err.print("aborted")
         sys.exit(130)
-    except Exception as exc:  # click usage errors come through here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    except _CLICK_ERRORS as exc:  # usage errors come through here in non-standalone mode
+        # one line and exit 2, as for every other error a user can act on (not click's usage block or a traceback)
+        err.print(f"[red]error:[/] {escape(exc.format_message())} (see coopwatch --help)", soft_wrap=True)
+        sys.exit(2)
 
 

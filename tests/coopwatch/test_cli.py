@@ -84,3 +84,21 @@ def test_bad_arguments_are_one_line_errors(demo_run, args, message):
     res = run_cli(data, *args)
     assert res.returncode == 2
     assert message in res.stderr and "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["serach", "x"],
+        ["search", "x", "--per-page", "500"],
+        ["doc"],
+        ["runs", "--limit", "0"],
+        ["timeline", "org:who", "--json"],
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(tmp_path, args) -> None:
+    done = run_cli(tmp_path, *args, timeout=120)
+    assert done.returncode == 2, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
+    assert "Traceback" not in done.stderr and "╭" not in done.stderr
