@@ -24,6 +24,34 @@ def _date(value: Optional[str], name: str) -> date | None:
         raise InputError(f"{name} must be a date like 2024-01-31, not {value!r}") from exc
 
 
+def country_codes(values: list[str] | None) -> list[str]:
+    """ISO 3166 alpha-2 codes for ``--country`` values: a code in any case (vn), or a country's name or
+    demonym in zh/en/de/vi (Laos, Lào, 老挝, Vietnamese). Anything else is an error naming the value, so
+    a mistyped filter never gives a silently empty result."""
+    import pycountry
+
+    from nlp.countries import country_names
+
+    out: list[str] = []
+    for raw in values or []:
+        value = raw.strip()
+        if len(value) == 2 and value.isalpha() and pycountry.countries.get(alpha_2=value.upper()):
+            out.append(value.upper())
+            continue
+        key = value.casefold()
+        found = next(
+            (iso for lang in LANGS for iso, names in country_names(lang).items() if key in {n.casefold() for n in names}),
+            None,
+        )
+        if found is None:
+            hint = " (one country per --country: --country CN --country VN)" if "-" in value or "," in value else ""
+            raise InputError(
+                f"unknown country {raw!r}: give an ISO 3166 code such as VN or a country name such as Laos{hint}"
+            )
+        out.append(found)
+    return out
+
+
 def register(app: typer.Typer, sources_app: typer.Typer) -> None:
     from coopwatch.cli import JsonOpt, emit, err, out
 
@@ -33,7 +61,7 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
         query: str = typer.Argument("", help="Words in any of zh/en/de/vi; empty lists everything."),
         lang: Optional[list[str]] = typer.Option(None, "--lang", help="Filter: language (repeatable)."),
         source: Optional[list[str]] = typer.Option(None, "--source", help="Filter: source name."),
-        country: Optional[list[str]] = typer.Option(None, "--country", help="Filter: ISO country code, e.g. VN."),
+        country: Optional[list[str]] = typer.Option(None, "--country", help="Filter: ISO country code (VN) or country name (Laos, Lào, 老挝)."),
         entity: Optional[list[str]] = typer.Option(None, "--entity", help="Filter: entity id or name."),
         event_type: Optional[list[str]] = typer.Option(None, "--event", help="Filter: event type."),
         date_from: Optional[str] = typer.Option(None, "--from", help="Published on or after (YYYY-MM-DD)."),
@@ -64,13 +92,16 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
             if not ids:
                 raise InputError(f"no entity matches {e!r}; see `coopwatch entities`")
             entity_ids += ids
+        unknown_sources = sorted(set(source or []) - c.store.source_names())
+        if unknown_sources:
+            raise InputError(f"no stored article comes from source {', '.join(unknown_sources)}; see `coopwatch sources list`")
         tree, also = prepare(query, exact=exact)
         q = SearchQuery(
             text=query,
             tree=tree,
             langs=lang or [],
             sources=source or [],
-            countries=[x.upper() for x in country or []],
+            countries=country_codes(country),
             entities=entity_ids,
             event_types=event_type or [],
             date_from=_date(date_from, "--from"),
@@ -145,6 +176,13 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
         as_json: bool = JsonOpt,
     ) -> None:
         """Canonical organizations with their aliases and mention counts."""
+        from nlp.gazetteer import ORG_TYPES
+
+        if type_ is not None:  # "hospital" is HOSPITAL; a type that does not exist is an error, not an empty table
+            known = (*ORG_TYPES, "ORG")
+            if type_.upper() not in known:
+                raise InputError(f"unknown entity type {type_!r}; use one of {', '.join(known)}")
+            type_ = type_.upper()
         rows = ctx.obj.store.entity_table(limit, type_)
 
         def render(rs: list[dict[str, Any]]) -> None:
@@ -183,7 +221,7 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
                 raise InputError(f"no entity matches {entity!r}; see `coopwatch entities`")
             entity_id = ids[0]
         data = tl.timeline_rows(
-            c.backend(), entity=entity_id, countries=[x.upper() for x in country or []], query=query, interval=interval
+            c.backend(), entity=entity_id, countries=country_codes(country), query=query, interval=interval
         )
         if fmt == "png" and output is None:
             raise InputError("--format png needs -o FILE.png")

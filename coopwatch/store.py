@@ -325,6 +325,11 @@ class Store:
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(q).mappings()]
 
+    def source_names(self) -> set[str]:
+        """Every source that has stored articles."""
+        with self.engine.connect() as conn:
+            return {r[0] for r in conn.execute(sa.select(articles.c.source).distinct())}
+
     def frontier_counts(self, source: str | None = None) -> dict[str, int]:
         q = sa.select(frontier.c.status, sa.func.count()).group_by(frontier.c.status)
         if source:

@@ -102,3 +102,20 @@ def test_usage_errors_are_one_line_and_exit_2(tmp_path, args) -> None:
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
     assert "Traceback" not in done.stderr and "╭" not in done.stderr
+
+
+def test_mistyped_filters_are_errors_not_empty_results(tmp_path) -> None:
+    for args, says in (
+        (["search", "hospital", "--country", "Narnia"], "unknown country 'Narnia'"),
+        (["timeline", "--country", "CN-VN"], "--country CN --country VN"),
+        (["search", "hospital", "--source", "nope"], "no stored article comes from source nope"),
+        (["entities", "--type", "clinic"], "unknown entity type 'clinic'"),
+    ):
+        done = run_cli(tmp_path, *args, timeout=120)
+        assert done.returncode == 2 and says in done.stderr, (args, done.stderr)
+
+
+def test_country_filters_take_codes_and_names() -> None:
+    from coopwatch.cli_query import country_codes
+
+    assert country_codes(["vn", "Laos", "Lào", "老挝", "Vietnamese"]) == ["VN", "LA", "LA", "LA", "VN"]
