@@ -201,13 +201,24 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
         country: Optional[list[str]] = typer.Option(None, "--country", help="ISO code; two of them for a country pair."),
         query: str = typer.Option("", "--query", "-q", help="Events of articles matching this search."),
         interval: str = typer.Option("month", "--interval", help="year | month | day"),
-        fmt: str = typer.Option("json", "--format", "-f", help="csv | json | png"),
-        output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here (default: print JSON/CSV)."),
+        fmt: Optional[str] = typer.Option(
+            None, "--format", "-f", help="csv | json | png (default: from the -o file's extension, else json)"
+        ),
+        output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here ('-' or none: print JSON/CSV)."),
     ) -> None:
         """Export an entity (or country-pair) timeline of cooperation events."""
         from indexer import timeline as tl
 
         c = ctx.obj
+        if output is not None and str(output) == "-":
+            output = None  # "-o -" is standard output
+        suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+        if fmt is None:
+            fmt = suffix or "json"
+            if fmt not in ("csv", "json", "png"):
+                raise InputError(f"cannot tell the format from {output}; give -f csv, json or png")
+        elif suffix in ("csv", "json", "png") and suffix != fmt:
+            raise InputError(f"-f {fmt} does not match the file name {output}; write to a .{fmt} file or drop -f")
         if fmt not in ("csv", "json", "png"):
             raise InputError(f"--format must be csv, json or png, not {fmt!r}")
         if interval not in ("year", "month", "day"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import pytest
 from cli_helpers import run_cli
@@ -119,3 +120,23 @@ def test_country_filters_take_codes_and_names() -> None:
     from coopwatch.cli_query import country_codes
 
     assert country_codes(["vn", "Laos", "Lào", "老挝", "Vietnamese"]) == ["VN", "LA", "LA", "LA", "VN"]
+
+
+def test_timeline_format_follows_the_file_name_and_dash_is_stdout(tmp_path) -> None:
+    data = tmp_path / "data"
+    bad = run_cli(data, "timeline", "org:who", "-f", "json", "-o", str(tmp_path / "who.png"), timeout=120)
+    assert bad.returncode == 2 and "does not match the file name" in bad.stderr
+    odd = run_cli(data, "timeline", "org:who", "-o", str(tmp_path / "who.txt"), timeout=120)
+    assert odd.returncode == 2 and "cannot tell the format" in odd.stderr
+
+
+def test_timeline_infers_png_from_the_extension_and_prints_for_dash(demo_run, tmp_path):
+    data, _ = demo_run
+    png = tmp_path / "charite.png"
+    res = run_cli(data, "timeline", "org:charite", "-o", str(png))
+    assert res.returncode == 0, res.stderr
+    assert png.read_bytes()[:4] == b"\x89PNG"  # not JSON in a .png
+    res = run_cli(data, "timeline", "org:charite", "-f", "csv", "-o", "-")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.lstrip("\ufeff").startswith(("date", "period", "bucket")) or "," in res.stdout.splitlines()[0]
+    assert not (Path.cwd() / "-").exists()
