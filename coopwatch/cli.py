@@ -75,7 +75,7 @@ def main(
         None, "--data-dir", envvar="COOPWATCH_HOME", help="Data directory (default ~/.local/share/coopwatch)."
     ),
     config: Optional[Path] = typer.Option(None, "--config", help="Settings file (TOML)."),
-    backend: Optional[str] = typer.Option(None, "--backend", help="Search backend: sqlite | elasticsearch."),
+    backend: Optional[str] = typer.Option(None, "--backend", help="Search backend: sqlite | elasticsearch | opensearch."),
 ) -> None:
     ctx.obj = Ctx(data_dir, config, backend)
 

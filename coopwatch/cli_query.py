@@ -143,6 +143,8 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
         """Show one article: original, translation, entities, events."""
         c = ctx.obj
         art = c.store.find_article(key)
+        if art is None and len(key) < 6 and not key.startswith(("http://", "https://")):
+            raise InputError(f"no article {key!r}: an id prefix needs 6 or more characters (ids are shown by search)")
         if art is None:
             raise InputError(f"no article {key!r} in the store")
         an = c.store.get_analysis(art.id)

@@ -140,3 +140,10 @@ def test_timeline_infers_png_from_the_extension_and_prints_for_dash(demo_run, tm
     assert res.returncode == 0, res.stderr
     assert res.stdout.lstrip("\ufeff").startswith(("date", "period", "bucket")) or "," in res.stdout.splitlines()[0]
     assert not (Path.cwd() / "-").exists()
+
+
+def test_short_doc_ids_and_backend_help(tmp_path) -> None:
+    short = run_cli(tmp_path, "doc", "1551", timeout=120)
+    assert short.returncode == 2 and "6 or more characters" in short.stderr
+    helptext = run_cli(tmp_path, "--help", timeout=120).stdout
+    assert "opensearch" in helptext
