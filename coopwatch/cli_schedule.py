@@ -131,7 +131,7 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
         as_json: bool = JsonOpt,
     ) -> None:
         """Scheduled, run-now and manual runs: start, end, status, counts and why a run failed."""
-        from schedules.history import BAD, history, latest_per_job
+        from schedules.history import BAD, history, latest_per_job, scheduled_ever
 
         rows = history(ctx.obj.store, limit=limit, job=job, status=status)
 
@@ -145,4 +145,7 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
 
         emit(rows, as_json, render)
         if check and any(r["status"] in BAD for r in latest_per_job(rows).values()):
+            raise typer.Exit(1)
+        if check and not scheduled_ever(ctx.obj.store, job):  # a scheduler that never ran is no healthy one
+            err.print(f"no scheduled {'run of ' + job if job else 'job'} has ever run: is `coopwatch schedule start` running?")
             raise typer.Exit(1)

@@ -25,6 +25,15 @@ def history(store: Store, *, limit: int = 20, job: str | None = None, status: st
         return [jsonable_row(dict(r)) for r in conn.execute(q).mappings()]
 
 
+def scheduled_ever(store: Store, job: str | None = None) -> bool:
+    """Whether the scheduler has ever started a job (of this id)."""
+    q = sa.select(runs.c.id).where(runs.c.kind == "scheduled").limit(1)
+    if job:
+        q = q.where(runs.c.job == job)
+    with store.engine.connect() as conn:
+        return conn.execute(q).first() is not None
+
+
 def latest_per_job(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for r in rows:  # newest first
