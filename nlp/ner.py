@@ -42,9 +42,17 @@ ZH_GENERIC = set(_WORDS["zh"]["generic"])
 ZH_OUTLETS = re.compile(r"新华社|新华网|人民网|人民日报|央视|中新社|中新网|中国新闻网|日报|晚报|电视台|广播|报社|记者")
 
 
+# Counted or listed institutions name no particular one: 都江堰市四家医院, 中瑞两国卫生部, 沿线大量医院;
+# nor does a phrase opened by a conjunction or a verb (暨互联网医院, 助力医院).
+ZH_NOT_A_NAME = re.compile(
+    r"[0-9一二三四五六七八九十两几多数各]+(?:家|所|个|名|国|省|市|方)|大量|众多|多家|各级|沿线|"
+    r"^(?:暨|及|和|与|并|助力|推动|支持|帮助|联合|携手)"
+)
+
+
 def keep_zh(surface: str) -> bool:
     s = surface.strip()
-    if len(s) < 3 or s in ZH_GENERIC or ZH_OUTLETS.search(s):
+    if len(s) < 3 or s in ZH_GENERIC or ZH_OUTLETS.search(s) or ZH_NOT_A_NAME.search(s):
         return False
     if re.match(r"^[0-9一二三四五六七八九十百千余多几]+", s) or re.search(r"[，。、：；！？\s]", s):
         return False
@@ -56,7 +64,12 @@ def keep_rule(surface: str, lang: str) -> bool:
     if lang != "zh":
         return True
     s = surface.strip()
-    return s not in ZH_GENERIC and not re.match(r"^[0-9一二三四五六七八九十百千余多几]", s) and not ZH_OUTLETS.search(s)
+    return (
+        s not in ZH_GENERIC
+        and not re.match(r"^[0-9一二三四五六七八九十百千余多几]", s)
+        and not ZH_OUTLETS.search(s)
+        and not ZH_NOT_A_NAME.search(s)
+    )
 
 
 @lru_cache(maxsize=1)

@@ -84,6 +84,15 @@ def test_zh_gazetteer_and_rules() -> None:
         assert m.field == "text"
 
 
+def test_zh_counted_listed_or_verb_led_phrases_are_no_names() -> None:
+    from nlp.ner import keep_rule, keep_zh
+
+    for phrase in ("都江堰市四家医院", "中瑞两国卫生部", "沿线大量医院", "暨互联网医院", "助力医院"):
+        assert not keep_zh(phrase) and not keep_rule(phrase, "zh"), phrase
+    for name in ("四川省第四人民医院", "广西医科大学第一附属医院", "中国卫生部"):
+        assert keep_zh(name) and keep_rule(name, "zh"), name
+
+
 def test_zh_alliance_dash_variants() -> None:
     assert _ids("中国—东盟医院合作联盟年会召开", "zh") == ["org:cn-asean-hospital-alliance"]
     assert _ids("中国-东盟医院合作联盟年会召开", "zh") == ["org:cn-asean-hospital-alliance"]
