@@ -45,16 +45,21 @@ ZH_OUTLETS = re.compile(r"新华社|新华网|人民网|人民日报|央视|中�
 # Counted or listed institutions name no particular one: 都江堰市四家医院, 中瑞两国卫生部, 沿线大量医院;
 # nor does a phrase opened by a conjunction or a verb (暨互联网医院, 助力医院).
 ZH_NOT_A_NAME = re.compile(
-    r"[0-9一二三四五六七八九十两几多数各]+(?:家|所|个|名|国|省|市|方)|大量|众多|多家|各级|沿线|"
+    r"[0-9一二三四五六七八九十两几多数各]+(?:家|所|个|名|国|方)|大量|众多|多家|各级|沿线|首批|第一批|"
     r"^(?:暨|及|和|与|并|助力|推动|支持|帮助|联合|携手)"
 )
+
+
+# A phrase that starts with a count (3家医院, 余名医院, 十余家单位) — but not a place that starts with a numeral
+# character (四川省第四人民医院, 三亚市人民医院, 九江学院)
+_COUNT_START = re.compile(r"^(?:[0-9]|[一二三四五六七八九十百千两几]*[余多几]|[一二三四五六七八九十百千两]+(?:家|所|个|名|位|批|支|级|方|国))")
 
 
 def keep_zh(surface: str) -> bool:
     s = surface.strip()
     if len(s) < 3 or s in ZH_GENERIC or ZH_OUTLETS.search(s) or ZH_NOT_A_NAME.search(s):
         return False
-    if re.match(r"^[0-9一二三四五六七八九十百千余多几]+", s) or re.search(r"[，。、：；！？\s]", s):
+    if _COUNT_START.match(s) or re.search(r"[，。、：；！？\s]", s):
         return False
     return s.endswith(ZH_HEADS)
 
@@ -66,7 +71,7 @@ def keep_rule(surface: str, lang: str) -> bool:
     s = surface.strip()
     return (
         s not in ZH_GENERIC
-        and not re.match(r"^[0-9一二三四五六七八九十百千余多几]", s)
+        and not _COUNT_START.match(s)
         and not ZH_OUTLETS.search(s)
         and not ZH_NOT_A_NAME.search(s)
     )

@@ -87,9 +87,10 @@ def test_zh_gazetteer_and_rules() -> None:
 def test_zh_counted_listed_or_verb_led_phrases_are_no_names() -> None:
     from nlp.ner import keep_rule, keep_zh
 
-    for phrase in ("都江堰市四家医院", "中瑞两国卫生部", "沿线大量医院", "暨互联网医院", "助力医院"):
+    for phrase in ("都江堰市四家医院", "中瑞两国卫生部", "沿线大量医院", "暨互联网医院", "助力医院", "四川省首批互联网医院", "十余家医院"):
         assert not keep_zh(phrase) and not keep_rule(phrase, "zh"), phrase
-    for name in ("四川省第四人民医院", "广西医科大学第一附属医院", "中国卫生部"):
+    # a place name may start with a numeral character: 四川 (Sichuan), 三亚, 九江
+    for name in ("四川省第四人民医院", "三亚市人民医院", "九江学院", "广西医科大学第一附属医院", "中国卫生部"):
         assert keep_zh(name) and keep_rule(name, "zh"), name
 
 
