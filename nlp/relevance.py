@@ -15,7 +15,17 @@ from __future__ import annotations
 from coopwatch.records import EntityMention, Event
 from nlp.vocab import load_vocab
 
-HEALTH_ORG_TYPES = {"HOSPITAL", "GOV", "AGENCY"}  # gazetteer GOV/AGENCY entries are health bodies
+HEALTH_ORG_TYPES = {"HOSPITAL", "GOV", "AGENCY"}  # curated gazetteer GOV/AGENCY entries are health bodies
+
+
+def _health_org(m: EntityMention, health_ts: object) -> bool:
+    """A hospital, a curated health body, or a name with a health word (Sở Y tế, 卫健委); not any
+    government: a provincial people's committee or a generated "Government of X" is no health evidence."""
+    if m.type == "HOSPITAL":
+        return True
+    if m.matcher == "gazetteer" and m.type in HEALTH_ORG_TYPES and not m.entity_id.startswith("org:gov-"):
+        return True
+    return bool(health_ts is not None and health_ts.count(m.surface))  # type: ignore[attr-defined]
 
 
 def score(
@@ -30,7 +40,7 @@ def score(
     coop = min(coop_ts.count(body), 6) if coop_ts else 0
     gaz_ids = {m.entity_id for m in mentions if m.matcher == "gazetteer"}
     auto_ids = {m.entity_id for m in mentions if m.matcher != "gazetteer"}
-    health_orgs = {m.entity_id for m in mentions if m.type in HEALTH_ORG_TYPES}
+    health_orgs = {m.entity_id for m in mentions if _health_org(m, health_ts)}
     n_events = len(events)
     raw = (
         0.07 * health

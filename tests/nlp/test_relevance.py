@@ -85,3 +85,21 @@ def test_reasons_and_bounds() -> None:
     assert reasons[:3] == ["health-terms:0", "coop-terms:0", "orgs:0"]
     value, _ = _score("WHO WHO WHO", "health " * 200 + "cooperation " * 200, "en")
     assert 0.0 <= value <= 1.0
+
+
+def test_a_government_is_no_health_evidence_but_malaria_is() -> None:
+    # agriculture between provinces: governments and a people's committee take part, no health at all
+    farm = _score(
+        "Lễ ký kết biên bản ghi nhớ hợp tác nông nghiệp",
+        "Chiều ngày 19/10/2018, UBND tỉnh Hậu Giang và Chính phủ Lào đã ký biên bản ghi nhớ hợp tác "
+        "phát triển nông nghiệp công nghệ cao cho ngành rau quả, hai bên cam kết hỗ trợ lẫn nhau.",
+        "vi",
+    )
+    assert farm[0] < 0.5, farm
+    malaria = _score(
+        "Khánh thành Trung tâm điều trị sốt rét",
+        "Chiều 23/12, tỉnh Phú Thọ bàn giao Trung tâm Phòng, chống và điều trị sốt rét, quà tặng dành tặng "
+        "tỉnh Luang Namtha của Lào, thể hiện tình hữu nghị và hợp tác giữa hai tỉnh.",
+        "vi",
+    )
+    assert malaria[0] >= 0.5, malaria
