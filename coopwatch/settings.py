@@ -9,6 +9,7 @@ globals. Scrapy's own settings stay in ``crawlers/settings.py``.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, fields, replace
@@ -114,11 +115,16 @@ def _coerce(name: str, raw: Any, target: Any) -> Any:
                 return False
             raise ValueError(raw)
         if "int" in typ:
+            if isinstance(raw, float) and not raw.is_integer():
+                raise ValueError(raw)  # 1e400 (inf) or 2.5 is no count
             return int(raw)
         if "float" in typ:
-            return float(raw)
+            value = float(raw)
+            if not math.isfinite(value):
+                raise ValueError(raw)
+            return value
         return str(raw)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise ConfigError(f"setting {name!r} has an invalid value {raw!r} (expected {typ})") from exc
 
 
@@ -167,6 +173,10 @@ def validate(s: Settings) -> None:
         raise ConfigError(f"timezone {s.timezone!r} is not an IANA timezone (e.g. Europe/Berlin)") from exc
     if s.max_page_bytes <= 0 or s.batch_size <= 0:
         raise ConfigError("max_page_bytes and batch_size must be positive")
+    if s.download_timeout <= 0:
+        raise ConfigError(f"download_timeout must be a positive number of seconds, not {s.download_timeout}")
+    if s.es_replicas is not None and s.es_replicas < 0:
+        raise ConfigError(f"es_replicas must be 0 or more, not {s.es_replicas}")
     if not 0.0 <= s.relevance_threshold <= 1.0:
         raise ConfigError("relevance_threshold must lie between 0 and 1")
     if s.misfire_grace_hours <= 0 or s.schedule_jitter_seconds < 0 or s.schedule_lock_wait_minutes < 0:

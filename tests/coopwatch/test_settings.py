@@ -34,3 +34,22 @@ def test_bad_config_is_a_clear_error(tmp_path, toml, message):
     (tmp_path / "coopwatch.toml").write_text(toml)
     with pytest.raises(ConfigError, match=message):
         load_settings(data_dir=tmp_path, env={})
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("max_page_bytes = 1e400", "max_page_bytes"),
+        ("download_timeout = -1", "download_timeout must be a positive"),
+        ("download_timeout = inf", "download_timeout"),
+        ("es_replicas = -3", "es_replicas must be 0 or more"),
+        ("batch_size = 2.5", "batch_size"),
+    ],
+)
+def test_out_of_range_config_values_are_config_errors(tmp_path, line, says) -> None:
+    from coopwatch.errors import ConfigError
+    from coopwatch.settings import load_settings
+
+    (tmp_path / "coopwatch.toml").write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=says):
+        load_settings(tmp_path)
