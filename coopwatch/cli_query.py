@@ -247,12 +247,17 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
                 (tl.write_csv if fmt == "csv" else tl.write_json)(data, p)
                 sys.stdout.write(p.read_text(encoding="utf-8"))
             return
-        output.parent.mkdir(parents=True, exist_ok=True)
+        if output.is_dir():
+            raise InputError(f"{output} is a directory; give a file name such as {output / ('timeline.' + fmt)}")
         label = entity_id or "-".join(country or []) or query
-        if fmt == "png":
-            tl.write_png(data, output, title=f"Cooperation events: {label}")
-        else:
-            (tl.write_csv if fmt == "csv" else tl.write_json)(data, output)
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            if fmt == "png":
+                tl.write_png(data, output, title=f"Cooperation events: {label}")
+            else:
+                (tl.write_csv if fmt == "csv" else tl.write_json)(data, output)
+        except OSError as exc:
+            raise InputError(f"cannot write {output}: {exc.strerror or exc}") from exc
         err.print(f"wrote {output} ({len(data['events'])} events, {len(data['buckets'])} periods)")
 
     @app.command()

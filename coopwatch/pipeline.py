@@ -52,10 +52,25 @@ def crawl(settings: Settings, sources: list[Source], sources_file: Path, **kw: A
 
 
 # ------------------------------------------------------------------------ ingest
+def _checked_url(url: str) -> str:
+    """``url`` when it is a well-formed http(s) address; else an error naming what is wrong."""
+    from urllib.parse import urlsplit
+
+    if any(c.isspace() or ord(c) < 32 for c in url):
+        raise InputError(f"{url!r} is not a valid URL: it contains a space or control character (write %20)")
+    try:
+        host = urlsplit(url).hostname
+    except ValueError as exc:
+        raise InputError(f"{url!r} is not a valid URL: {exc}") from exc
+    if not host:
+        raise InputError(f"{url!r} is not a valid URL: it names no host")
+    return url
+
+
 def _iter_inputs(items: Iterable[str]) -> Iterable[tuple[str, Path | None]]:
     for item in items:
         if item.startswith(("http://", "https://")):
-            yield item, None
+            yield _checked_url(item), None
             continue
         path = Path(item).expanduser()
         if path.is_dir():
@@ -88,7 +103,7 @@ def _canonical_link(body: bytes) -> str | None:
 def fetch_url(url: str, settings: Settings) -> tuple[bytes, str | None]:
     req = urllib.request.Request(url, headers={"User-Agent": settings.user_agent})
     try:
-        with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310 - http(s) only, checked above
+        with urllib.request.urlopen(req, timeout=settings.download_timeout) as resp:  # noqa: S310 - http(s) only, checked above
             body = resp.read(settings.max_page_bytes + 1)
             return body, resp.headers.get("Content-Type")
     except OSError as exc:

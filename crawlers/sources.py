@@ -130,6 +130,11 @@ def load_sources(path: str | Path | None = None, base: str | None = None) -> lis
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read the source registry {p}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"the source registry {p} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
+            "save it as UTF-8"
+        ) from exc
     return parse_sources(text, origin=str(p), base=base)
 
 

@@ -147,3 +147,12 @@ def test_short_doc_ids_and_backend_help(tmp_path) -> None:
     assert short.returncode == 2 and "6 or more characters" in short.stderr
     helptext = run_cli(tmp_path, "--help", timeout=120).stdout
     assert "opensearch" in helptext
+
+
+def test_timeline_output_that_cannot_be_written_is_one_line(tmp_path) -> None:
+    data = tmp_path / "data"
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for target, says in ((folder, "is a directory"), (Path("/proc/nope/t.json"), "cannot write")):
+        res = run_cli(data, "timeline", "--country", "CN", "-f", "json", "-o", str(target), timeout=120)
+        assert res.returncode == 2 and says in res.stderr, res.stderr

@@ -55,3 +55,29 @@ def test_ingest_missing_path_is_a_clear_error(settings):
     res = cli(settings.data_dir, "ingest", "/no/such/file.html")
     assert res.returncode == 2
     assert "neither a URL nor an existing file" in res.stderr
+
+
+def test_malformed_urls_are_clear_errors_and_store_nothing(settings):
+    for url, says in (("http://127.0.0.1:1/a b", "space or control character"), ("http://[::1", "Invalid IPv6 URL")):
+        res = cli(settings.data_dir, "ingest", url)
+        assert res.returncode == 2 and says in res.stderr, res.stderr
+        assert "Traceback" not in res.stderr
+    assert Store(settings.store_url).count_articles() == 0
+
+
+def test_ingest_uses_download_timeout(settings, monkeypatch):
+    import urllib.request
+
+    from coopwatch import pipeline
+
+    seen = {}
+
+    def fake_urlopen(req, timeout):
+        seen["timeout"] = timeout
+        raise OSError("stop here")
+
+    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
+    from dataclasses import replace
+
+    counts = pipeline.ingest(Store(settings.store_url), replace(settings, download_timeout=7.5), ["http://127.0.0.1:9/x"])
+    assert seen["timeout"] == 7.5 and counts.get("dropped/fetch-error") == 1

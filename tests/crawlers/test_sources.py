@@ -125,3 +125,10 @@ def load_settings_ua() -> str:
     from coopwatch.settings import load_settings
 
     return load_settings(env={}).user_agent
+
+
+def test_a_registry_that_is_not_utf8_is_a_config_error(tmp_path):
+    bad = tmp_path / "sources.yaml"
+    bad.write_bytes(b"sources:\n  - name: caf\xe9\n")
+    with pytest.raises(ConfigError, match="not UTF-8 text"):
+        load_sources(bad)
