@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import importlib
 import json
+import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any, Optional
 
 import typer
+from sqlalchemy import exc as sa_exc
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -248,6 +250,7 @@ def _click_errors() -> tuple[type[Exception], ...]:
 
 
 _CLICK_ERRORS = _click_errors()
+_DB_ERRORS: tuple[type[Exception], ...] = (sa_exc.DatabaseError, sqlite3.DatabaseError)
 
 
 def entrypoint() -> None:
@@ -257,6 +260,11 @@ def entrypoint() -> None:
             sys.exit(rc)
     except CoopwatchError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        sys.exit(2)
+    except _DB_ERRORS as exc:  # a corrupt, truncated, read-only or locked store: one line, not a traceback
+        from coopwatch.store import store_problem
+
+        err.print(f"[red]error:[/] {escape(store_problem(exc))}", soft_wrap=True)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

@@ -190,6 +190,16 @@ def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
+def store_problem(exc: BaseException) -> str:
+    """One line for a store that cannot be read or written (corrupt, truncated, read-only, locked)."""
+    orig = getattr(exc, "orig", None) or exc
+    reason = str(orig).splitlines()[0] if str(orig) else type(orig).__name__
+    return (
+        f"the store cannot be read or written ({reason}); restore coopwatch.db from a backup, "
+        "fix its permissions, or move it aside to start a new one"
+    )
+
+
 class Store:
     """All reads and writes of pipeline state. One instance per process."""
 

@@ -9,6 +9,8 @@ only), so even a rendering bug could not run injected script.
 
 from __future__ import annotations
 
+import logging
+
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +19,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from sqlalchemy import exc as sa_exc
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from coopwatch.errors import InputError
+from coopwatch.store import store_problem
 from coopwatch.settings import Settings
 from coopwatch.web import api, pages
 from coopwatch.web.service import Workbench
 from indexer.base import BackendError
 
+log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).with_name("static")
 # no script-src: the pages use no JavaScript at all, so default-src 'none' forbids every script
 CSP = (
@@ -110,6 +115,19 @@ def create_app(
     @app.exception_handler(BackendError)
     async def backend_error(request: Request, exc: BackendError) -> Response:
         return _error(request, 503, str(exc))
+
+    @app.exception_handler(sa_exc.DatabaseError)
+    async def store_error(request: Request, exc: sa_exc.DatabaseError) -> Response:
+        return _error(request, 503, store_problem(exc))
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> Response:
+        # served by the outermost middleware, outside security_headers: the headers are set here
+        log.exception("unexpected error on %s", request.url.path)
+        response = _error(request, 500, "internal error; the server log has the details")
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        return response
 
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -156,3 +156,16 @@ def test_timeline_output_that_cannot_be_written_is_one_line(tmp_path) -> None:
     for target, says in ((folder, "is a directory"), (Path("/proc/nope/t.json"), "cannot write")):
         res = run_cli(data, "timeline", "--country", "CN", "-f", "json", "-o", str(target), timeout=120)
         assert res.returncode == 2 and says in res.stderr, res.stderr
+
+
+def test_a_truncated_store_is_one_line_for_every_command(tmp_path) -> None:
+    data = tmp_path / "data"
+    saved = Path(__file__).parents[1] / "fixtures" / "saved"
+    assert run_cli(data, "ingest", str(saved), timeout=300).returncode == 0
+    db = data / "coopwatch.db"
+    db.write_bytes(db.read_bytes()[: db.stat().st_size // 2])
+    for args in (["runs"], ["entities"], ["process"], ["doc", "abcdef12"], ["ingest", str(saved)]):
+        res = run_cli(data, *args, timeout=300)
+        lines = [line for line in res.stderr.splitlines() if line.strip()]
+        assert res.returncode == 2 and lines[-1].startswith("error: the store cannot be read"), (args, res.stderr)
+        assert "Traceback" not in res.stderr

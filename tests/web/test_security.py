@@ -70,3 +70,40 @@ def test_untrusted_urls_are_not_links(client, web_data):
         with store.engine.begin() as conn:
             conn.execute(articles.update().where(articles.c.id == web_data.xss_id).values(url=art.url))
         store.close()
+
+
+def test_store_failures_and_unexpected_errors_keep_the_security_headers(tmp_path):
+    import sqlite3
+
+    from fastapi.testclient import TestClient
+    from sqlalchemy import exc as sa_exc
+
+    from coopwatch.settings import load_settings
+    from coopwatch.web.app import SECURITY_HEADERS, create_app
+
+    app = create_app(load_settings(tmp_path / "data"))
+    wb = app.state.workbench
+    failures = {
+        503: sa_exc.DatabaseError("SELECT", {}, sqlite3.DatabaseError("database disk image is malformed")),
+        500: RuntimeError("a bug"),
+    }
+    with TestClient(app, raise_server_exceptions=False) as c:
+        for status, failure in failures.items():
+
+            def boom(*_a, _f=failure, **_k):
+                raise _f
+
+            original = wb.entities
+            wb.entities = boom
+            try:
+                for path in ("/api/entities", "/entities"):
+                    r = c.get(path)
+                    assert r.status_code == status, (path, r.status_code)
+                    assert all(r.headers.get(k) == v for k, v in SECURITY_HEADERS.items()), path
+                    if status == 503:
+                        assert "store cannot be read" in r.text
+                    else:
+                        assert "a bug" not in r.text  # no internals leak
+            finally:
+                wb.entities = original
+    wb.close()
