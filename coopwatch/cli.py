@@ -105,6 +105,33 @@ def run_stage(label: str, fn: Any, **kw: Any) -> dict[str, Any]:
         )
 
 
+def _leased(c: Ctx, stage: str, work: Any) -> dict[str, Any]:
+    """Run a manual ``process``/``index`` under the same database lease as ``run`` and the scheduler:
+    a second one at the same time exits 75 ("skipped") instead of doing all the work again, and a
+    killed one leaves a lease whose dead holder's run ``runs`` then shows as interrupted."""
+    from schedules.jobs import EXIT_SKIPPED
+    from schedules.lock import Leases, LockBusy, sweep
+
+    sweep(c.store.engine)
+    leases = Leases(c.store.engine, label=f"manual {stage}")
+    try:
+        leases.acquire([stage], wait=0)
+    except LockBusy as exc:
+        err.print(f"{stage} skipped: {exc}")
+        raise typer.Exit(EXIT_SKIPPED) from None
+
+    def fn() -> dict[str, Any]:
+        latest = c.store.list_runs(1, kind=stage)
+        if latest and latest[0]["status"] == "running":
+            leases.add_runs([latest[0]["id"]])  # a takeover or sweep marks this run interrupted
+        return work()
+
+    try:
+        return pipeline.tracked(c.store, stage, fn)
+    finally:
+        leases.release()
+
+
 def print_counts(title: str, counts: dict[str, Any]) -> None:
     shown = {k: v for k, v in counts.items() if k not in ("errors", "ids", "sources") and v not in ({}, [])}
     err.print(f"[bold]{title}[/]: " + ", ".join(f"{k}={v}" for k, v in shown.items()))
@@ -172,8 +199,8 @@ def process(
 ) -> None:
     """Run the NLP stage on new, changed or outdated articles."""
     c: Ctx = ctx.obj
-    counts = pipeline.tracked(
-        c.store, "process", lambda: run_stage("process", pipeline.process, store=c.store, settings=c.settings, limit=limit, force=force)
+    counts = _leased(
+        c, "process", lambda: run_stage("process", pipeline.process, store=c.store, settings=c.settings, limit=limit, force=force)
     )
     emit(counts, as_json, lambda d: print_counts("process", d))
     if counts.get("failed"):
@@ -190,9 +217,7 @@ def index(
     """Send processed articles to the search backend."""
     c: Ctx = ctx.obj
     backend = c.backend(backend=backend_name, es_url=url)
-    counts = pipeline.tracked(
-        c.store, "index", lambda: run_stage("index", pipeline.index, store=c.store, settings=c.settings, backend=backend)
-    )
+    counts = _leased(c, "index", lambda: run_stage("index", pipeline.index, store=c.store, settings=c.settings, backend=backend))
     emit(counts, as_json, lambda d: print_counts(f"index ({backend.name})", d))
     if counts.get("failed"):
         raise typer.Exit(1)

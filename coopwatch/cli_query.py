@@ -278,13 +278,23 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
 
     @app.command()
     def runs(ctx: typer.Context, limit: int = typer.Option(20, "--limit", min=1), as_json: bool = JsonOpt) -> None:
-        """Recent crawl/process/index runs with their counts."""
+        """Recent crawl/process/index runs with their counts (a run whose process died reads interrupted)."""
+        from schedules.lock import sweep
+
+        sweep(ctx.obj.store.engine)
         rows = [jsonable_row(r) for r in ctx.obj.store.list_runs(limit)]
 
+        def summary(counts: Any) -> str:
+            if not isinstance(counts, dict):
+                return ""
+            flat = counts.get("totals") if isinstance(counts.get("totals"), dict) else counts
+            return ", ".join(f"{k} {v}" for k, v in flat.items() if isinstance(v, int) and not isinstance(v, bool) and k != "run_id")
+
         def render(rs: list[dict[str, Any]]) -> None:
-            t = Table("id", "kind", "started", "ended", "status", "error")
+            t = Table("id", "kind", "started", "ended", "status", "counts", "error")
             for r in rs:
-                t.add_row(str(r["id"]), r["kind"], r["started_at"], r["ended_at"] or "", r["status"], (r["error"] or "")[:60])
+                t.add_row(str(r["id"]), r["kind"], r["started_at"], r["ended_at"] or "", r["status"], esc(summary(r.get("counts"))),
+                          esc((r["error"] or "")[:60]))
             out.print(t)
 
         emit(rows, as_json, render)

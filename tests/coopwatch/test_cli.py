@@ -169,3 +169,37 @@ def test_a_truncated_store_is_one_line_for_every_command(tmp_path) -> None:
         lines = [line for line in res.stderr.splitlines() if line.strip()]
         assert res.returncode == 2 and lines[-1].startswith("error: the store cannot be read"), (args, res.stderr)
         assert "Traceback" not in res.stderr
+
+
+def test_manual_process_takes_the_lease_and_a_killed_one_reads_interrupted(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    from coopwatch.settings import load_settings
+    from coopwatch.store import Store
+    from schedules.lock import Leases
+
+    data = tmp_path / "data"
+    assert run_cli(data, "ingest", str(Path(__file__).parents[1] / "fixtures" / "saved"), timeout=300).returncode == 0
+    url = load_settings(data).store_url
+    store = Store(url)
+    holder = Leases(store.engine, label="scheduled nightly", heartbeat=False)
+    holder.try_acquire(["process"])
+    try:
+        res = run_cli(data, "process", timeout=300)
+        assert res.returncode == 75 and "skipped" in res.stderr, res.stderr  # not the same work twice
+    finally:
+        holder.release()
+    # a manual process killed mid-stage (no chance to record its end)
+    killed = (
+        "import os, sys\n"
+        "from coopwatch.store import Store\n"
+        "from schedules.lock import Leases\n"
+        "s = Store(sys.argv[1]); rid = s.start_run('process', None)\n"
+        "Leases(s.engine, label='manual process', heartbeat=False).try_acquire(['process'], run_ids=[rid])\n"
+        "os._exit(9)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", killed, url], check=False, timeout=120, capture_output=True, text=True)
+    assert done.returncode == 9, done.stderr
+    rows = json.loads(run_cli(data, "runs", "--json", timeout=120).stdout)
+    assert [r["status"] for r in rows if r["kind"] == "process"] == ["interrupted"], rows
