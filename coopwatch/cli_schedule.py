@@ -14,10 +14,12 @@ from typing import Any, Optional
 import typer
 from rich.table import Table
 
-from coopwatch.cli import JsonOpt, emit, err, out, print_counts, run_stage
 
 
 def register(app: typer.Typer, sources_app: typer.Typer) -> None:
+    # imported here, like the other cli_* modules: coopwatch.cli imports this module at its end
+    from coopwatch.cli import JsonOpt, emit, err, out, print_counts, run_stage
+
     schedule_app = typer.Typer(help="Unattended nightly crawls: the scheduler, its jobs and run history.", no_args_is_help=True)
     app.add_typer(schedule_app, name="schedule")
 

@@ -203,3 +203,12 @@ def test_manual_process_takes_the_lease_and_a_killed_one_reads_interrupted(tmp_p
     assert done.returncode == 9, done.stderr
     rows = json.loads(run_cli(data, "runs", "--json", timeout=120).stdout)
     assert [r["status"] for r in rows if r["kind"] == "process"] == ["interrupted"], rows
+
+
+@pytest.mark.parametrize("module", ["coopwatch.cli_schedule", "coopwatch.cli_query", "coopwatch.cli_sources", "coopwatch.cli_web"])
+def test_each_cli_module_imports_on_its_own(module) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
