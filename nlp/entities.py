@@ -335,12 +335,39 @@ def chunks(text: str, size: int = CHUNK) -> list[tuple[int, str]]:
     return out
 
 
+# An English seat written after the name is part of it as the text gives it ("US Embassy in Sri
+# Lanka", "Base Hospital in Panadura" when the place is known): the guide labels the fullest form.
+_EN_SEAT_HEAD = re.compile(r"(?:Embassy|Consulate(?: General)?|Office|Hospital|Cent(?:er|re)|Delegation|Mission)$")
+_EN_SEAT = re.compile(r" in ([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2})(?=[\s,.;:)]|$)")
+
+
+def _with_en_seat(text: str, matches: list[OrgMatch]) -> list[OrgMatch]:
+    """Extend a non-gazetteer English name ending in a seat head by "in <known country or place>"."""
+    from nlp import countries, places
+
+    out: list[OrgMatch] = []
+    starts = {m.start for m in matches}
+    for m in matches:
+        surface = text[m.start : m.end]
+        seat = _EN_SEAT.match(text, m.end) if m.matcher != "gazetteer" and _EN_SEAT_HEAD.search(surface) else None
+        if seat is not None and not any(m.end < s < seat.end() for s in starts):
+            place = seat.group(1)
+            if countries.detect_countries(place, "en") or places.place_countries(place, "en"):
+                full = text[m.start : seat.end()]
+                key = orgrules.normalise_key(full)
+                if key:
+                    m = OrgMatch(m.start, seat.end(), f"org:auto:{key}", " ".join(full.split()), m.type, m.matcher)
+        out.append(m)
+    return out
+
+
 def _find_orgs_piece(text: str, lang: str, settings: Any) -> list[OrgMatch]:
     doc = get_pipeline(lang)(text)
     matches = [
         m for m in doc._.coop_orgs or [] if m.matcher == "gazetteer" or ner.keep_rule(text[m.start : m.end], lang)
     ]
-    return _merge_trained(text, lang, settings, matches)
+    merged = _merge_trained(text, lang, settings, matches)
+    return _with_en_seat(text, merged) if lang == "en" else merged
 
 
 def find_orgs(text: str, lang: str, settings: Any = None) -> list[OrgMatch]:

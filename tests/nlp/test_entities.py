@@ -210,3 +210,12 @@ def test_missing_trained_model_is_skipped(settings) -> None:
 
 def test_empty_text() -> None:
     assert extract_entities("", "zh") == []
+
+
+def test_english_seat_after_a_name_is_part_of_it_when_the_place_is_known() -> None:
+    from nlp.entities import find_orgs
+
+    text = "The US Embassy in Sri Lanka gave beds. The Regional Office in March said the Hospital in Xyzzyville grew."
+    surfaces = [text[m.start : m.end] for m in find_orgs(text, "en")]
+    assert "US Embassy in Sri Lanka" in surfaces
+    assert not any(s.endswith(("in March", "in Xyzzyville")) for s in surfaces)  # not a place we know
