@@ -163,6 +163,8 @@ def crawl(
         c.store, "crawl", lambda: pipeline.crawl(c.settings, sources, path, incremental=not full)
     )
     emit(counts, as_json, lambda d: print_counts("crawl", d["totals"]))
+    if counts.get("failed"):
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -248,7 +250,7 @@ def run(
         print_counts("index", d["index"])
 
     emit(result, as_json, render)
-    if result["process"].get("failed") or result["index"].get("failed"):
+    if result["crawl"].get("totals", {}).get("failed") or result["process"].get("failed") or result["index"].get("failed"):
         raise typer.Exit(1)
 
 

@@ -48,7 +48,9 @@ def tracked(store: Store, kind: str, fn: Callable[[], dict[str, Any]], job: str 
 def crawl(settings: Settings, sources: list[Source], sources_file: Path, **kw: Any) -> dict[str, Any]:
     from crawlers.runner import run_crawl
 
-    return run_crawl(settings, sources, sources_file, **kw)
+    counts = run_crawl(settings, sources, sources_file, **kw)
+    counts["failed"] = counts["totals"].get("failed", 0)  # read by tracked(): the run is failed, the CLI exits 1
+    return counts
 
 
 # ------------------------------------------------------------------------ ingest

@@ -8,6 +8,11 @@ counted in Scrapy's stats (``coopwatch/new``, ``coopwatch/updated``,
 the crawl-frontier entry of the page (:mod:`crawlers.frontier`) is marked done
 with its outcome only after that outcome is committed.
 
+Any unexpected exception while handling one page (a bug, a store error)
+becomes the drop ``extract-error``, also counted as ``coopwatch/failed`` so the
+crawl is reported failed and exits 1; its frontier entry is settled with that
+outcome instead of staying pending for ever.
+
 Exact copies (same content hash as another article) are dropped as
 ``duplicate-content`` — the text is already stored. Near-duplicates
 (syndicated copies with edits) are kept and linked to the original in the
@@ -28,6 +33,9 @@ from crawlers.extract import Dropped, build_article
 from crawlers.items import FailedItem, PageItem, SkippedItem
 
 
+ITEM_ERROR = "extract-error"  # an unexpected exception while handling one page: counted as failed too
+
+
 class StorePipeline:
     def __init__(self, store: Store, stats: Any, max_bytes: int):
         self.store = store
@@ -46,6 +54,17 @@ class StorePipeline:
         self.store.close()
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
+        try:
+            return self._process(item)
+        except DropItem:
+            raise
+        except Exception as exc:  # a bug or a store error on one page: a named failure, never a silent loss
+            if not isinstance(item, (PageItem, FailedItem, SkippedItem)):
+                raise
+            self.stats.inc_value("coopwatch/failed")
+            self._drop(item.source, item.url, ITEM_ERROR, f"{type(exc).__name__}: {exc}", item.frontier_id)
+
+    def _process(self, item: Any) -> Any:
         if isinstance(item, FailedItem):
             self._drop(item.source, item.url, item.reason, item.detail, item.frontier_id)
         if isinstance(item, SkippedItem):
