@@ -102,14 +102,36 @@ def _canonical_link(body: bytes) -> str | None:
     return None
 
 
+def _too_big(size: int, settings: Settings, what: str) -> None:
+    if size > settings.max_page_bytes:
+        raise Dropped("oversized", f"{size} bytes ({what}) > max_page_bytes {settings.max_page_bytes}")
+
+
 def fetch_url(url: str, settings: Settings) -> tuple[bytes, str | None]:
+    """GET one page; a Content-Length over ``max_page_bytes`` is refused before the body is read."""
     req = urllib.request.Request(url, headers={"User-Agent": settings.user_agent})
     try:
         with urllib.request.urlopen(req, timeout=settings.download_timeout) as resp:  # noqa: S310 - http(s) only, checked above
-            body = resp.read(settings.max_page_bytes + 1)
+            length = resp.headers.get("Content-Length")
+            if length and length.strip().isdigit():
+                _too_big(int(length), settings, "Content-Length")
+            body = resp.read(settings.max_page_bytes + 1)  # never more than one byte past the limit
+            _too_big(len(body), settings, "read so far")
             return body, resp.headers.get("Content-Type")
     except OSError as exc:
         raise Dropped("fetch-error", str(exc)) from exc
+
+
+def read_saved(path: Path, settings: Settings) -> bytes:
+    """A saved page's bytes; one over ``max_page_bytes`` is refused from its size, unread."""
+    try:
+        _too_big(path.stat().st_size, settings, "file size")
+        with path.open("rb") as fh:
+            body = fh.read(settings.max_page_bytes + 1)  # the file may have grown since the stat
+    except OSError as exc:
+        raise Dropped("unreadable", f"{path}: {exc.strerror or exc}") from exc
+    _too_big(len(body), settings, "file size")
+    return body
 
 
 def ingest(
@@ -128,7 +150,7 @@ def ingest(
             if path is None:
                 body, ctype = fetch_url(uri, settings)
             else:
-                body, ctype = path.read_bytes(), None
+                body, ctype = read_saved(path, settings), None
             url = (_canonical_link(body) if path is not None else None) or uri
             art = build_article(
                 url=url, source=source, body=body, content_type=ctype, lang_hint=lang, max_bytes=settings.max_page_bytes
