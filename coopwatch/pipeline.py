@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import DatabaseError
+
 from coopwatch.errors import InputError
 from coopwatch.records import IndexDoc
 from coopwatch.settings import Settings
@@ -143,26 +145,47 @@ def ingest(
     lang: str | None = None,
     progress: Progress = _noop,
 ) -> dict[str, Any]:
-    """Store saved HTML files (or single pages by URL) without a crawl."""
-    counts: dict[str, Any] = {"new": 0, "updated": 0, "unchanged": 0, "ids": []}
+    """Store saved HTML files (or single pages by URL) without a crawl.
+
+    Each page goes through the crawl's own checks (:class:`crawlers.intake.Intake`):
+    an exact copy of a stored text is ``duplicate-content``, a near-duplicate is
+    linked.
+    An unexpected error on one page is ``extract-error``, counted as ``failed``.
+    """
+    from crawlers.intake import Intake
+
+    counts: dict[str, Any] = {"new": 0, "updated": 0, "unchanged": 0, "duplicate-near": 0, "failed": 0,
+                              "ids": [], "drops": []}
+    intake = Intake(store)
     for uri, path in list(_iter_inputs(items)):
         try:
-            if path is None:
-                body, ctype = fetch_url(uri, settings)
-            else:
-                body, ctype = read_saved(path, settings), None
-            url = (_canonical_link(body) if path is not None else None) or uri
-            art = build_article(
-                url=url, source=source, body=body, content_type=ctype, lang_hint=lang, max_bytes=settings.max_page_bytes
-            )
+            try:
+                if path is None:
+                    body, ctype = fetch_url(uri, settings)
+                else:
+                    body, ctype = read_saved(path, settings), None
+                claimed = _canonical_link(body) if path is not None else None
+                art = build_article(
+                    url=claimed or uri, source=source, body=body, content_type=ctype, lang_hint=lang,
+                    max_bytes=settings.max_page_bytes,
+                )
+                admitted = intake.admit(art)
+            except (Dropped, DatabaseError):  # a broken store stops the batch: the CLI names it
+                raise
+            except Exception as exc:  # one bad page never stops the batch nor vanishes: a named failure
+                counts["failed"] += 1
+                log.exception("ingest failed on %s", uri)
+                raise Dropped("extract-error", f"{type(exc).__name__}: {exc}") from exc
         except Dropped as exc:
             store.record_drop(source=source, url=uri, reason=exc.reason, detail=exc.detail)
             counts[f"dropped/{exc.reason}"] = counts.get(f"dropped/{exc.reason}", 0) + 1
+            if len(counts["drops"]) < 20:
+                counts["drops"].append(f"{exc.reason}: {uri} {exc.detail}".strip())
             log.warning("dropped %s: %s", uri, exc)
             progress(1)
             continue
-        outcome = store.upsert_article(art)
-        counts[outcome] += 1
+        counts[admitted.outcome] += 1
+        counts["duplicate-near"] += admitted.near is not None
         counts["ids"].append(art.id)
         progress(1)
     return counts
