@@ -149,7 +149,8 @@ def ingest(
 
     Each page goes through the crawl's own checks (:class:`crawlers.intake.Intake`):
     an exact copy of a stored text is ``duplicate-content``, a near-duplicate is
-    linked.
+    linked, and a saved page whose canonical link names a stored article with
+    other text is ``canonical-conflict`` — it never overwrites that article.
     An unexpected error on one page is ``extract-error``, counted as ``failed``.
     """
     from crawlers.intake import Intake
@@ -169,7 +170,7 @@ def ingest(
                     url=claimed or uri, source=source, body=body, content_type=ctype, lang_hint=lang,
                     max_bytes=settings.max_page_bytes,
                 )
-                admitted = intake.admit(art)
+                admitted = intake.admit(art, claimed=claimed is not None)
             except (Dropped, DatabaseError):  # a broken store stops the batch: the CLI names it
                 raise
             except Exception as exc:  # one bad page never stops the batch nor vanishes: a named failure
