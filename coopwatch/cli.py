@@ -133,8 +133,10 @@ def _leased(c: Ctx, stage: str, work: Any) -> dict[str, Any]:
 
 
 def print_counts(title: str, counts: dict[str, Any]) -> None:
-    shown = {k: v for k, v in counts.items() if k not in ("errors", "ids", "sources") and v not in ({}, [])}
+    shown = {k: v for k, v in counts.items() if k not in ("errors", "ids", "sources", "drops") and v not in ({}, [])}
     err.print(f"[bold]{title}[/]: " + ", ".join(f"{k}={v}" for k, v in shown.items()))
+    for d in counts.get("drops", [])[:5]:
+        err.print(f"  [yellow]dropped[/] {escape(d)}", highlight=False, soft_wrap=True)
     for e in counts.get("errors", [])[:5]:
         err.print(f"  [red]error[/] {e}")
 
@@ -163,6 +165,8 @@ def crawl(
         c.store, "crawl", lambda: pipeline.crawl(c.settings, sources, path, incremental=not full)
     )
     emit(counts, as_json, lambda d: print_counts("crawl", d["totals"]))
+    if counts.get("failed"):
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -181,6 +185,8 @@ def ingest(
         c.store, "ingest", lambda: run_stage("ingest", _ingest_adapter(c, items, source, lang))
     )
     emit(counts, as_json, lambda d: print_counts("ingest", d))
+    if counts.get("failed"):
+        raise typer.Exit(1)
 
 
 def _ingest_adapter(c: Ctx, items: list[str], source: str, lang: str | None) -> Any:
@@ -248,7 +254,7 @@ def run(
         print_counts("index", d["index"])
 
     emit(result, as_json, render)
-    if result["process"].get("failed") or result["index"].get("failed"):
+    if result["crawl"].get("totals", {}).get("failed") or result["process"].get("failed") or result["index"].get("failed"):
         raise typer.Exit(1)
 
 

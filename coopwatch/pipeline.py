@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import DatabaseError
+
 from coopwatch.errors import InputError
 from coopwatch.records import IndexDoc
 from coopwatch.settings import Settings
@@ -48,7 +50,9 @@ def tracked(store: Store, kind: str, fn: Callable[[], dict[str, Any]], job: str 
 def crawl(settings: Settings, sources: list[Source], sources_file: Path, **kw: Any) -> dict[str, Any]:
     from crawlers.runner import run_crawl
 
-    return run_crawl(settings, sources, sources_file, **kw)
+    counts = run_crawl(settings, sources, sources_file, **kw)
+    counts["failed"] = counts["totals"].get("failed", 0)  # read by tracked(): the run is failed, the CLI exits 1
+    return counts
 
 
 # ------------------------------------------------------------------------ ingest
@@ -100,14 +104,36 @@ def _canonical_link(body: bytes) -> str | None:
     return None
 
 
+def _too_big(size: int, settings: Settings, what: str) -> None:
+    if size > settings.max_page_bytes:
+        raise Dropped("oversized", f"{size} bytes ({what}) > max_page_bytes {settings.max_page_bytes}")
+
+
 def fetch_url(url: str, settings: Settings) -> tuple[bytes, str | None]:
+    """GET one page; a Content-Length over ``max_page_bytes`` is refused before the body is read."""
     req = urllib.request.Request(url, headers={"User-Agent": settings.user_agent})
     try:
         with urllib.request.urlopen(req, timeout=settings.download_timeout) as resp:  # noqa: S310 - http(s) only, checked above
-            body = resp.read(settings.max_page_bytes + 1)
+            length = resp.headers.get("Content-Length")
+            if length and length.strip().isdigit():
+                _too_big(int(length), settings, "Content-Length")
+            body = resp.read(settings.max_page_bytes + 1)  # never more than one byte past the limit
+            _too_big(len(body), settings, "read so far")
             return body, resp.headers.get("Content-Type")
     except OSError as exc:
         raise Dropped("fetch-error", str(exc)) from exc
+
+
+def read_saved(path: Path, settings: Settings) -> bytes:
+    """A saved page's bytes; one over ``max_page_bytes`` is refused from its size, unread."""
+    try:
+        _too_big(path.stat().st_size, settings, "file size")
+        with path.open("rb") as fh:
+            body = fh.read(settings.max_page_bytes + 1)  # the file may have grown since the stat
+    except OSError as exc:
+        raise Dropped("unreadable", f"{path}: {exc.strerror or exc}") from exc
+    _too_big(len(body), settings, "file size")
+    return body
 
 
 def ingest(
@@ -119,26 +145,48 @@ def ingest(
     lang: str | None = None,
     progress: Progress = _noop,
 ) -> dict[str, Any]:
-    """Store saved HTML files (or single pages by URL) without a crawl."""
-    counts: dict[str, Any] = {"new": 0, "updated": 0, "unchanged": 0, "ids": []}
+    """Store saved HTML files (or single pages by URL) without a crawl.
+
+    Each page goes through the crawl's own checks (:class:`crawlers.intake.Intake`):
+    an exact copy of a stored text is ``duplicate-content``, a near-duplicate is
+    linked, and a saved page whose canonical link names a stored article with
+    other text is ``canonical-conflict`` — it never overwrites that article.
+    An unexpected error on one page is ``extract-error``, counted as ``failed``.
+    """
+    from crawlers.intake import Intake
+
+    counts: dict[str, Any] = {"new": 0, "updated": 0, "unchanged": 0, "duplicate-near": 0, "failed": 0,
+                              "ids": [], "drops": []}
+    intake = Intake(store)
     for uri, path in list(_iter_inputs(items)):
         try:
-            if path is None:
-                body, ctype = fetch_url(uri, settings)
-            else:
-                body, ctype = path.read_bytes(), None
-            url = (_canonical_link(body) if path is not None else None) or uri
-            art = build_article(
-                url=url, source=source, body=body, content_type=ctype, lang_hint=lang, max_bytes=settings.max_page_bytes
-            )
+            try:
+                if path is None:
+                    body, ctype = fetch_url(uri, settings)
+                else:
+                    body, ctype = read_saved(path, settings), None
+                claimed = _canonical_link(body) if path is not None else None
+                art = build_article(
+                    url=claimed or uri, source=source, body=body, content_type=ctype, lang_hint=lang,
+                    max_bytes=settings.max_page_bytes,
+                )
+                admitted = intake.admit(art, claimed=claimed is not None)
+            except (Dropped, DatabaseError):  # a broken store stops the batch: the CLI names it
+                raise
+            except Exception as exc:  # one bad page never stops the batch nor vanishes: a named failure
+                counts["failed"] += 1
+                log.exception("ingest failed on %s", uri)
+                raise Dropped("extract-error", f"{type(exc).__name__}: {exc}") from exc
         except Dropped as exc:
             store.record_drop(source=source, url=uri, reason=exc.reason, detail=exc.detail)
             counts[f"dropped/{exc.reason}"] = counts.get(f"dropped/{exc.reason}", 0) + 1
+            if len(counts["drops"]) < 20:
+                counts["drops"].append(f"{exc.reason}: {uri} {exc.detail}".strip())
             log.warning("dropped %s: %s", uri, exc)
             progress(1)
             continue
-        outcome = store.upsert_article(art)
-        counts[outcome] += 1
+        counts[admitted.outcome] += 1
+        counts["duplicate-near"] += admitted.near is not None
         counts["ids"].append(art.id)
         progress(1)
     return counts

@@ -1,12 +1,17 @@
 """Item pipeline: extract each page and write it into the store.
 
-A thin adapter over :func:`crawlers.extract.build_article`,
-:mod:`crawlers.dedup` and :class:`coopwatch.store.Store`: every outcome is
+A thin adapter over :func:`crawlers.extract.build_article` and
+:class:`crawlers.intake.Intake` (duplicate checks shared with ``ingest``): every outcome is
 counted in Scrapy's stats (``coopwatch/new``, ``coopwatch/updated``,
 ``coopwatch/unchanged``, ``coopwatch/duplicate-near``, ``skipped/<reason>``,
 ``dropped/<reason>``), every drop is recorded in the store with its reason, and
 the crawl-frontier entry of the page (:mod:`crawlers.frontier`) is marked done
 with its outcome only after that outcome is committed.
+
+Any unexpected exception while handling one page (a bug, a store error)
+becomes the drop ``extract-error``, also counted as ``coopwatch/failed`` so the
+crawl is reported failed and exits 1; its frontier entry is settled with that
+outcome instead of staying pending for ever.
 
 Exact copies (same content hash as another article) are dropped as
 ``duplicate-content`` — the text is already stored. Near-duplicates
@@ -16,16 +21,18 @@ store's ``duplicates`` table.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from scrapy.exceptions import DropItem
 
-from coopwatch.records import Article
 from coopwatch.settings import load_settings
 from coopwatch.store import Store
-from crawlers import dedup
 from crawlers.extract import Dropped, build_article
+from crawlers.intake import Intake
 from crawlers.items import FailedItem, PageItem, SkippedItem
+
+
+ITEM_ERROR = "extract-error"  # an unexpected exception while handling one page: counted as failed too
 
 
 class StorePipeline:
@@ -33,9 +40,7 @@ class StorePipeline:
         self.store = store
         self.stats = stats
         self.max_bytes = max_bytes
-        self.near = dedup.NearDuplicateIndex()
-        for aid, sig in store.iter_signatures(dedup.SCHEME):
-            self.near.add(aid, dedup.from_bytes(sig))
+        self.intake = Intake(store)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
@@ -46,6 +51,17 @@ class StorePipeline:
         self.store.close()
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
+        try:
+            return self._process(item)
+        except DropItem:
+            raise
+        except Exception as exc:  # a bug or a store error on one page: a named failure, never a silent loss
+            if not isinstance(item, (PageItem, FailedItem, SkippedItem)):
+                raise
+            self.stats.inc_value("coopwatch/failed")
+            self._drop(item.source, item.url, ITEM_ERROR, f"{type(exc).__name__}: {exc}", item.frontier_id)
+
+    def _process(self, item: Any) -> Any:
         if isinstance(item, FailedItem):
             self._drop(item.source, item.url, item.reason, item.detail, item.frontier_id)
         if isinstance(item, SkippedItem):
@@ -66,34 +82,20 @@ class StorePipeline:
                 hint_method=item.hint_method,
                 selectors=item.selectors,
             )
+            admitted = self.intake.admit(art)
         except Dropped as exc:
             self._drop(item.source, item.url, exc.reason, exc.detail, item.frontier_id)
-        original = self.store.known_content(art.content_sha1)
-        if original is not None and original != art.id:
-            self._drop(item.source, item.url, "duplicate-content", f"same text as article {original}", item.frontier_id)
-        outcome = self.store.upsert_article(art)
-        self.stats.inc_value(f"coopwatch/{outcome}")
-        if outcome != "unchanged":
-            self._near_duplicates(art)
-        self._settle(item.frontier_id, outcome)
-        return {"id": art.id, "url": art.url, "outcome": outcome}
-
-    def _near_duplicates(self, art: Article) -> None:
-        sig = dedup.signature(art.title + "\n" + art.text)
-        match = self.near.find(art.id, sig)
-        if match is not None:
-            self.store.mark_duplicate(art.id, match[0], match[1])
+        self.stats.inc_value(f"coopwatch/{admitted.outcome}")
+        if admitted.near is not None:
             self.stats.inc_value("coopwatch/duplicate-near")
-        else:
-            self.store.clear_duplicate(art.id)
-        self.store.save_signature(art.id, dedup.SCHEME, dedup.to_bytes(sig))
-        self.near.add(art.id, sig)
+        self._settle(item.frontier_id, admitted.outcome)
+        return {"id": art.id, "url": art.url, "outcome": admitted.outcome}
 
     def _settle(self, frontier_id: str | None, outcome: str) -> None:
         if frontier_id:
             self.store.frontier_done(frontier_id, outcome)
 
-    def _drop(self, source: str, url: str, reason: str, detail: str, frontier_id: str | None = None) -> None:
+    def _drop(self, source: str, url: str, reason: str, detail: str, frontier_id: str | None = None) -> NoReturn:
         self.store.record_drop(source=source, url=url, reason=reason, detail=detail)
         self._settle(frontier_id, reason)
         self.stats.inc_value(f"dropped/{reason}")

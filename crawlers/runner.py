@@ -139,6 +139,7 @@ def summarise(per_source: dict[str, dict[str, Any]]) -> dict[str, Any]:
             "unchanged": st.get("coopwatch/unchanged", 0),
             "duplicate-near": st.get("coopwatch/duplicate-near", 0),
             "resumed": st.get("frontier/resumed", 0),
+            "failed": st.get("coopwatch/failed", 0),  # pages that raised in the pipeline (dropped/extract-error)
             "finish_reason": st.get("finish_reason", "?"),
         }
         for key, val in st.items():

@@ -3,7 +3,8 @@
 Every source names its language hint, its kind (``rss`` | ``sitemap`` |
 ``listing``), where to start, which domains it may visit and which URLs are
 articles. A malformed registry stops start-up with one message per problem,
-naming the source and the field.
+naming the source and the field — CSS ``selectors`` and ``schedule`` crons
+included, so a typo never reaches a page or a night.
 """
 
 from __future__ import annotations
@@ -16,9 +17,22 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from coopwatch.crontab import crontab_fields
 from coopwatch.errors import ConfigError
 
 DEFAULT_SOURCES = Path(__file__).with_name("sources.yaml")
+
+
+def css_problem(css: str) -> str | None:
+    """Why ``css`` is not a selector parsel can apply (None when it is): checked on load, not per page."""
+    from cssselect import SelectorError
+    from parsel import Selector
+
+    try:
+        Selector(text="<html><body></body></html>").css(css)
+    except (SelectorError, ValueError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
 
 
 class Politeness(BaseModel):
@@ -72,7 +86,21 @@ class Source(BaseModel):
         unknown = set(sel) - {"title", "text", "date"}
         if unknown:
             raise ValueError(f"unknown selector(s) {sorted(unknown)}; allowed: title, text, date")
+        for field, css in sel.items():
+            problem = css_problem(css)
+            if problem:
+                raise ValueError(f"{field}: {css!r} is not a valid CSS selector ({problem})")
         return sel
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, expr: str | None) -> str | None:
+        if expr is not None:
+            try:
+                crontab_fields(expr)
+            except ValueError as exc:
+                raise ValueError(f"{expr!r} is not a valid cron expression (e.g. '0 2 * * *'): {exc}") from exc
+        return expr
 
     @field_validator("allowed_domains")
     @classmethod

@@ -79,7 +79,7 @@ def aggregate(result: dict[str, Any]) -> dict[str, Any]:
         "relevant": proc.get("relevant", 0),
         "indexed": idx.get("indexed", 0),
         "skipped_irrelevant": idx.get("skipped_irrelevant", 0),
-        "failed": int(proc.get("failed", 0) or 0) + int(idx.get("failed", 0) or 0),
+        "failed": int(totals.get("failed", 0) or 0) + int(proc.get("failed", 0) or 0) + int(idx.get("failed", 0) or 0),
         "stage_runs": {s: result[s]["run_id"] for s in STAGES if isinstance(result.get(s), dict) and "run_id" in result[s]},
     }
     errors = list(proc.get("errors", [])) + list(idx.get("errors", []))

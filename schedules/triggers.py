@@ -23,6 +23,7 @@ from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
 
+from coopwatch.crontab import crontab_fields, crontab_weekdays  # noqa: F401 - crontab_weekdays re-exported
 from coopwatch.errors import ConfigError
 
 
@@ -54,32 +55,11 @@ class WallClockCronTrigger(CronTrigger):
         return nxt
 
 
-_WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-
-def crontab_weekdays(field: str) -> str:
-    """Standard cron weekday numbers (0 or 7 = Sunday) as names; APScheduler 3 counts 0 = Monday."""
-
-    def name(tok: str) -> str:
-        return _WEEKDAYS[int(tok)] if tok.isdigit() and int(tok) <= 7 else tok
-
-    parts = []
-    for part in field.split(","):
-        rng, slash, step = part.partition("/")
-        parts.append("-".join(name(t) for t in rng.split("-")) + slash + step)
-    return ",".join(parts)
-
-
 def cron_trigger(expr: str, timezone: tzinfo | str, *, jitter: int | None = None, what: str = "cron") -> WallClockCronTrigger:
     """A trigger from a five-field crontab expression; a bad expression is a :class:`ConfigError`."""
-    fields = expr.split()
     try:
-        if len(fields) != 5:
-            raise ValueError(f"expected 5 fields, got {len(fields)}")
-        minute, hour, day, month, dow = fields
-        trig = WallClockCronTrigger(
-            minute=minute, hour=hour, day=day, month=month, day_of_week=crontab_weekdays(dow), timezone=timezone
-        )
+        fields = crontab_fields(expr)
+        trig = WallClockCronTrigger(timezone=timezone, **fields)
     except (ValueError, TypeError, IndexError) as exc:
         raise ConfigError(
             f"{what} {expr!r} is not a valid cron expression (minute hour day month weekday, e.g. '0 2 * * *'): {exc}"

@@ -81,3 +81,39 @@ def test_ingest_uses_download_timeout(settings, monkeypatch):
 
     counts = pipeline.ingest(Store(settings.store_url), replace(settings, download_timeout=7.5), ["http://127.0.0.1:9/x"])
     assert seen["timeout"] == 7.5 and counts.get("dropped/fetch-error") == 1
+
+
+def test_an_oversized_saved_file_is_refused_from_its_size_unread(settings, tmp_path):
+    import tracemalloc
+
+    from coopwatch import pipeline
+    from coopwatch.settings import with_overrides
+
+    small = with_overrides(settings, max_page_bytes=1_000_000)
+    big = tmp_path / "saved" / "huge.html"
+    big.parent.mkdir()
+    with big.open("wb") as fh:  # a 40 MB page (sparse: the test writes almost nothing to disk)
+        fh.write(b"<html><head><link rel='canonical' href='https://example.org/a'></head><body><p>x</p>")
+        fh.truncate(40 * 1024 * 1024)
+    store = Store(small.store_url)
+    tracemalloc.start()
+    try:
+        counts = pipeline.ingest(store, small, [str(big.parent)])
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert counts["dropped/oversized"] == 1 and counts["new"] == 0
+    assert peak < 5 * 1024 * 1024, f"read {peak} bytes of a page refused for its size"
+    assert store.drop_counts() == {"oversized": 1}
+
+
+def test_an_oversized_page_by_url_is_refused_from_its_content_length(settings, fixture_server):
+    from coopwatch import pipeline
+    from coopwatch.settings import with_overrides
+
+    small = with_overrides(settings, max_page_bytes=1_000_000)
+    counts = pipeline.ingest(Store(small.store_url), small, [f"{fixture_server}/big"])
+    assert counts["dropped/oversized"] == 1
+    with Store(small.store_url).engine.connect() as conn:
+        detail = conn.exec_driver_sql("select detail from drops").scalar_one()
+    assert "Content-Length" in detail

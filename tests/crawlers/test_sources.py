@@ -46,6 +46,10 @@ def test_shipped_registry_has_real_sources_in_every_language():
         ("allowed_domains: ['https://example.de/']", "is not a bare domain name"),
         ("allowed_domains: ['other.org']", "is not on the allowed domains"),
         ("selectors: {body: 'div.x'}", "unknown selector(s) ['body']"),
+        ("selectors: {title: '[[['}", "title: '[[[' is not a valid CSS selector"),
+        ("selectors: {text: 'p:nosuch'}", "text: 'p:nosuch' is not a valid CSS selector"),
+        ("schedule: '0 25 * * *'", "schedule: Value error, '0 25 * * *' is not a valid cron expression"),
+        ("schedule: '0 2 * *'", "expected 5 fields"),
         ("politeness: {download_delay: -1}", "politeness.download_delay"),
         ("colour: red", "colour: Extra inputs are not permitted"),
     ],
@@ -86,6 +90,21 @@ def test_cli_check_refuses_a_bad_registry_with_one_clear_message(tmp_path):
     res = _cli(tmp_path, "sources", "check", sources=bad)
     assert res.returncode == 2
     assert "source ok-source: lang" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_valid_selectors_and_crontab_sunday_are_accepted():
+    (src,) = parse_sources(GOOD + "    selectors: {title: 'h1::text', text: 'article p'}\n    schedule: '0 2 * * 7'\n")
+    assert src.selectors["title"] == "h1::text" and src.schedule == "0 2 * * 7"
+
+
+def test_cli_check_and_crawl_refuse_a_bad_selector_naming_source_and_field(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(GOOD + "    selectors: {title: '[[['}\n")
+    for args in (("sources", "check"), ("crawl", "--source", "ok-source")):
+        res = _cli(tmp_path, *args, sources=bad)
+        assert res.returncode == 2, res.stderr
+        assert "source ok-source: selectors:" in res.stderr and "title: '[[['" in res.stderr, res.stderr
+        assert "Traceback" not in res.stderr
 
 
 def test_cli_check_fetch_probes_a_replica(tmp_path, replica_site, write_registry):
