@@ -30,7 +30,7 @@ from coopwatch.records import LANGS, Analysis, Article, EntityMention, Event
 from nlp import countries, entities, events, langid, relevance, script, translate
 from nlp.vocab import load_vocab
 
-NLP_VERSION = "nlp-5"
+NLP_VERSION = "nlp-6"
 
 
 def detect_topics(title: str, text: str, lang: str, mentions: list[EntityMention], evs: list[Event]) -> list[str]:
