@@ -274,7 +274,30 @@ def find_place(text: str) -> str | None:
 HOME = {"zh": "CN", "vi": "VN", "de": "DE"}
 
 
-def article_countries(title: str, text: str, lang: str, mentions: list, relevant: bool) -> list[str]:
+def passing_mentions(title: str, text: str, lang: str, events: list, mentions: list = ()) -> set[str]:
+    """Countries the story names only in passing: in one sentence of the text, not in the
+    title, not in the sentence of any event or of an organization, and not in a list of three
+    or more countries ("… as it did earlier in Egypt")."""
+    from nlp.places import place_countries
+    from nlp.sentences import split_sentences
+
+    named: dict[str, int] = {}
+    kept = set(detect_countries(title, lang)) | place_countries(title, lang)
+    org_at = sorted(m.start for m in mentions if m.field == "text")
+    for start, end, sentence in split_sentences(text, lang):
+        here = set(detect_countries(sentence, lang)) | place_countries(sentence, lang)
+        if len(here) >= 3 or any(start <= at < end for at in org_at):
+            kept |= here  # a list of partner countries, or a sentence naming an organization there
+        for code in here:
+            named[code] = named.get(code, 0) + 1
+    for e in events:
+        kept |= set(e.countries) | set(detect_countries(e.evidence, lang)) | place_countries(e.evidence, lang)
+    return {code for code, n in named.items() if n == 1 and code not in kept}
+
+
+def article_countries(
+    title: str, text: str, lang: str, mentions: list, relevant: bool, events: list | None = None
+) -> list[str]:
     """Countries taking part in an article's story.
 
     Names and pair forms (:func:`detect_countries`), the countries of the
@@ -294,6 +317,10 @@ def article_countries(title: str, text: str, lang: str, mentions: list, relevant
         org = gaz.get(m.entity_id)
         if org is not None and org.country:
             found.add(org.country)
+    if events is not None and relevant:  # outside a cooperation story nothing takes part: all named stay
+        found -= passing_mentions(title, text, lang, events, mentions)
+    gaz_found = {org.country for m in mentions if (org := gaz.get(m.entity_id)) is not None and org.country}
+    found |= gaz_found
     home = HOME.get(lang)
     if home and relevant and home not in found:
         foreign = [m for m in mentions if m.field in ("title", "text") and not gaz.get(m.entity_id)]

@@ -103,7 +103,7 @@ class Analyzer:
             # outside health cooperation a trigger word ("agreed a fee") is no cooperation event,
             # unless an organization takes part in it
             evs = [e for e in evs if e.participants]
-        found_countries = countries.article_countries(title, text, work_lang, original, relevant)
+        found_countries = countries.article_countries(title, text, work_lang, original, relevant, evs)
         if text is not source_text or title is not source_title:
             mentions = [_cut_from(m, {"title": source_title, "text": source_text}) for m in mentions]
             evs = [

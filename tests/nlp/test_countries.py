@@ -63,3 +63,26 @@ def test_the_two_congos_and_jordan() -> None:
     assert detect_countries("援助刚果（布）的医疗队", "zh") == ["CG"]
     assert detect_countries("WHO support for Jordan’s health sector", "en") == ["JO"]
     assert detect_countries("Michael Jordan played.", "en") == []
+
+
+def test_a_country_named_once_in_passing_does_not_take_part(tmp_path) -> None:
+    from nlp.pipeline import Analyzer
+    from coopwatch.records import Article
+    from coopwatch.settings import Settings
+
+    text = (
+        "On 5 March 2024 the Ministry of Health of Laos signed a memorandum on malaria control with Vietnam.\n"
+        "The two ministries will train nurses in Vientiane.\n"
+        "A similar programme ran years ago in Egypt, officials recalled."
+    )
+    art = Article.build(url="https://example.org/a", source="t", title="Laos and Vietnam sign malaria pact", text=text)
+    an = Analyzer(Settings(data_dir=tmp_path)).analyze(art)
+    assert {"LA", "VN"} <= set(an.countries)
+    assert "EG" not in an.countries
+
+
+def test_passing_mentions_keeps_lists_and_countries_beside_an_organization() -> None:
+    from nlp.countries import passing_mentions
+
+    text = "Doctors came from Nepal, Bhutan and Sri Lanka.\nThe clinic also works with groups in Kenya."
+    assert passing_mentions("", text, "en", []) == {"KE"}
