@@ -27,7 +27,9 @@ weak type (training, launch, other) that has neither its own date nor an
 organization adds no event to a story that already has one, and once a
 story has a dated event its undated retellings are dropped. A sentence dated
 only by the publication date (often the headline repeated in the text) gives
-way to an event of the same type the text dates itself within the month before.
+way to an event of the same type the text dates itself within the month before. A training,
+launch or other sentence without a date of its own, dated like an earlier signing, visit,
+meeting, mission or donation and naming no organization that event lacks, is part of it.
 """
 
 from __future__ import annotations
@@ -115,6 +117,7 @@ def extract_events(
     narrative = (published_at.date(), "day") if published_at is not None else None
     published = narrative
     by_publication: list[Event] = []  # dated only by the publication-date fallback
+    borrowed: list[Event] = []  # dated by the story so far, not by their own sentence
     future = _FUTURE.get(lang)
     for start, end, sentence in split_sentences(text, lang):
         # a date without a year continues the year of the story told so far
@@ -164,6 +167,8 @@ def extract_events(
         )
         if from_publication:
             by_publication.append(events[-1])
+        if not own:
+            borrowed.append(events[-1])
     # a headline-like sentence dated only by the publication date retells an event the text dates
     # itself ("…签约仪式" then "12月6日，…签约仪式在里斯本举行"): it gives way to that dated event
     dated_types = {
@@ -177,4 +182,21 @@ def extract_events(
     events = [e for e in events if not (any(e is b for b in by_publication) and e.type in dated_types)]
     if any(e.date is not None for e in events):
         events = [e for e in events if e.date is not None]  # an undated retelling of a dated story adds nothing
-    return events
+    return _without_asides(events, borrowed)
+
+
+def _without_asides(events: list[Event], borrowed: list[Event]) -> list[Event]:
+    """A training, launch or other event whose sentence gives no date of its own, dated like an
+    earlier event of a stronger type and naming no organization that event lacks, is part of
+    that event ("… signed. Both sides will also train nurses"), not a second event."""
+    out: list[Event] = []
+    for e in events:
+        if e.type in _WEAK_TYPES and any(e is b for b in borrowed) and any(
+            f.type not in _WEAK_TYPES
+            and (f.date, f.precision) == (e.date, e.precision)
+            and set(e.participants) <= set(f.participants)
+            for f in out
+        ):
+            continue
+        out.append(e)
+    return out

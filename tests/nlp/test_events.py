@@ -75,3 +75,35 @@ def test_fallback_dates() -> None:
 def test_no_trigger_no_event() -> None:
     assert _events("Gold prices rose on Tuesday.", "en") == []
     assert _events("Sở Y tế tổ chức đăng ký khám sức khỏe.", "vi") == []  # đăng ký is registration, not signing
+
+
+def test_an_undated_training_aside_of_a_signing_is_part_of_it_not_a_second_event() -> None:
+    from datetime import datetime
+
+    from nlp.countries import detect_countries
+    from nlp.events import extract_events
+
+    from nlp.entities import extract_entities
+
+    text = (
+        "On 12 May 2024 Bach Mai Hospital and Charité signed a memorandum of understanding on telemedicine.\n"
+        "Doctors of Bach Mai Hospital then began a training course in cardiology."
+    )
+    mentions = extract_entities(text, "en")
+    assert mentions  # the training sentence names an organization of the signing
+    evs = extract_events(text, "en", datetime(2024, 5, 13), mentions, detect_countries)
+    assert [(e.type, str(e.date)) for e in evs] == [("agreement_signing", "2024-05-12")]
+
+
+def test_a_launch_with_its_own_date_stays_an_event_beside_the_signing() -> None:
+    from datetime import datetime
+
+    from nlp.countries import detect_countries
+    from nlp.events import extract_events
+
+    text = (
+        "On 12 May 2024 the two hospitals signed a memorandum of understanding on telemedicine.\n"
+        "The telemedicine centre was launched on 12 May 2024 as well."
+    )
+    evs = extract_events(text, "en", datetime(2024, 5, 13), [], detect_countries)
+    assert {e.type for e in evs} == {"agreement_signing", "launch"}
