@@ -18,9 +18,9 @@ from typing import Any
 import dateparser
 import trafilatura
 from lxml import html as lxml_html
-from w3lib.encoding import html_to_unicode
 
 from coopwatch.records import Article, sha1
+from crawlers.encoding import BinaryContent, decode_html
 
 MIN_TEXT_CHARS = 80  # shorter "main text" is a menu page or an error page, not an article
 
@@ -57,17 +57,13 @@ DATELINE_WINDOW = 300  # a dateline sits at the top of the article, never in the
 
 
 def decode(body: bytes, content_type: str | None = None) -> str:
-    """Decode HTML bytes: HTTP charset, then BOM, then <meta charset>, then detection."""
+    """Decode HTML bytes (:func:`crawlers.encoding.decode_html`: BOM, HTTP charset, meta, then detection)."""
     if not body.strip():
         raise Dropped("empty", "no content")
-    if b"\x00" in body[:4096]:
-        raise Dropped("binary", "NUL bytes in the first 4 KiB")
-    header = None
-    if content_type:
-        m = re.search(r"charset=([\w-]+)", content_type, re.IGNORECASE)
-        header = m.group(1) if m else None
-    _enc, text = html_to_unicode(header and f"charset={header}", body)
-    return text
+    try:
+        return decode_html(body, content_type).text
+    except BinaryContent as exc:
+        raise Dropped("binary", str(exc)) from exc
 
 
 def check_content_type(content_type: str | None) -> None:
