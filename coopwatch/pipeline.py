@@ -93,9 +93,11 @@ def _canonical_link(body: bytes) -> str | None:
     """A saved page's own canonical URL (so it dedups with the crawled copy)."""
     from parsel import Selector
 
+    from crawlers.encoding import BinaryContent, decode_html
+
     try:
-        sel = Selector(text=body.decode("utf-8", errors="replace"))
-    except (ValueError, TypeError):
+        sel = Selector(text=decode_html(body).text)  # the crawl's decoder: a GBK or UTF-16 file reads right
+    except (BinaryContent, ValueError, TypeError):
         return None
     for xp in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
         val = sel.xpath(xp).get()

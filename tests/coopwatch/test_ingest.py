@@ -11,6 +11,7 @@ from coopwatch.records import article_id
 from coopwatch.store import Store
 
 SAVED = Path(__file__).parents[1] / "fixtures" / "saved"
+ENCODINGS = Path(__file__).parents[1] / "fixtures" / "replicas" / "encodings" / "news"
 
 
 def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -43,6 +44,20 @@ def test_ingest_directory_records_bad_files(settings):
     assert out["new"] == 1
     assert out["dropped/binary"] == 1
     assert Store.open(settings).drop_counts() == {"binary": 1}
+
+
+def test_ingest_decodes_undeclared_gbk_and_utf16_with_bom(settings):
+    pages = (str(ENCODINGS / "gbk-undeclared.html"), str(ENCODINGS / "utf16-bom.html"))
+    res = cli(settings.data_dir, "ingest", *pages, "--json")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["new"] == 2 and not any(k.startswith("dropped/") for k in out), out  # UTF-16 was `binary`
+    store = Store.open(settings)
+    zh, en = (store.get_article(i) for i in out["ids"])
+    assert zh.title == "云南与老挝签署传统医药合作备忘录", zh.title  # GBK read as UTF-8 was mojibake
+    assert "老挝卫生部" in zh.text
+    assert en.title == "Viet Nam and Germany extend hospital partnership"
+    assert "Bệnh viện Bạch Mai" in en.text
 
 
 def test_ingest_url_from_local_server(settings, fixture_server):
