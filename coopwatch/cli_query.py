@@ -262,7 +262,7 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
 
     @app.command()
     def doctor(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
-        """Check the installation: store, backend, models, sources."""
+        """Check the installation: store, backend, models, sources, dictionaries, the CJK font."""
         from coopwatch.doctor import run_checks
 
         checks = run_checks(ctx.obj)

@@ -84,6 +84,14 @@ def run_checks(ctx: Any) -> list[dict[str, str]]:
             return "warn", f"German query translation off ({DING_FILE} missing; make setup installs trans-de-en); {detail}"
         return "ok", detail
 
+    def cjk_font() -> tuple[str, str]:
+        from indexer.chart_fonts import CJK_FAMILY, CJK_FIX, find_cjk_font
+
+        path = find_cjk_font()
+        if path is None:
+            return "warn", f"{CJK_FAMILY} not installed; Chinese shows as boxes in PNG charts and the web UI ({CJK_FIX})"
+        return "ok", f"{CJK_FAMILY}: {path} (charts and web UI)"
+
     for name, fn in [
         ("settings", settings),
         ("store", store),
@@ -93,6 +101,7 @@ def run_checks(ctx: Any) -> list[dict[str, str]]:
         ("spaCy", spacy_models),
         ("translation models", translation),
         ("query dictionaries", dictionaries),
+        ("CJK font", cjk_font),
     ]:
         checks.append(_check(name, fn))
     return checks

@@ -3,7 +3,8 @@
 Shared by the CLI and the web UI: :func:`timeline_rows` asks any
 :class:`~indexer.base.SearchBackend` for buckets and the events behind them;
 the ``write_*`` functions turn that plain dict into files. The PNG is drawn
-with matplotlib's Agg canvas directly (no pyplot, no display, no global state).
+with matplotlib's Agg canvas directly (no pyplot, no display, no global state),
+inside :func:`indexer.chart_fonts.chart_fonts` so Chinese labels have glyphs.
 """
 
 from __future__ import annotations
@@ -85,11 +86,17 @@ def _series(buckets: list[dict[str, Any]]) -> tuple[list[str], list[str], list[i
 
 def write_png(data: dict[str, Any], path: str | Path, title: str = "") -> Path:
     """Stacked bars of events per type per period, with article mentions as a line."""
+    from indexer.chart_fonts import chart_fonts
+
+    with chart_fonts():  # tick labels are made while saving, so the whole drawing is inside
+        return _draw_png(data, Path(path), title)
+
+
+def _draw_png(data: dict[str, Any], path: Path, title: str) -> Path:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    path = Path(path)
     buckets = data.get("buckets", [])
     periods, types, mentions = _series(buckets)
     fig = Figure(figsize=(max(7.0, 0.45 * len(periods) + 5), 4.5), dpi=100)

@@ -13,3 +13,14 @@ if [ ! -f /usr/share/trans/de-en ]; then
     echo "setup: /usr/share/trans/de-en missing; German query translation is off (run as root: apt-get install trans-de-en)" >&2
   fi
 fi
+
+# --- Noto Sans CJK (OFL-1.1), so Chinese in timeline PNGs and the web UI is not boxes:
+# matplotlib reads it by path (indexer/chart_fonts.py), the CSS names "Noto Sans CJK SC".
+if [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null
+  else
+    echo "setup: Noto Sans CJK missing; Chinese shows as boxes in charts and the web UI (run as root: apt-get install fonts-noto-cjk)" >&2
+  fi
+fi

@@ -67,6 +67,7 @@ def test_doctor_reports_each_check(demo_run):
     assert checks["store"] == "ok" and checks["search backend"] == "ok"
     assert checks["translation models"] in ("ok", "warn")
     assert checks["query dictionaries"] == "ok"  # make setup installs Ding; CC-CEDICT and the lexicons ship
+    assert checks["CJK font"] == "ok"  # make setup installs fonts-noto-cjk
 
 
 @pytest.mark.parametrize(
