@@ -30,7 +30,7 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         logging.getLogger("apscheduler").setLevel(logging.INFO)
-        c = ctx.obj
+        c = ctx.obj.writing()
         err.print(f"scheduler on {c.settings.store_url} (timezone {c.settings.timezone}); Ctrl-C or SIGTERM stops it")
         serve(c.settings, c.store)
         err.print("scheduler stopped")
@@ -67,7 +67,7 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
         from coopwatch.errors import InputError
         from schedules.service import Paused, add_user_job, describe_jobs
 
-        c = ctx.obj
+        c = ctx.obj.writing()
         bad = [s for s in stage or [] if s not in ("crawl", "process", "index")]
         if bad or not name.replace("-", "").replace("_", "").isalnum():
             raise InputError(f"--stage must be crawl, process or index (got {bad})" if bad else f"job name {name!r}: use letters, digits, - and _")
@@ -103,7 +103,7 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
         from schedules.jobs import EXIT_SKIPPED, run_pipeline
         from schedules.service import Paused, resolve_job_id, sync_jobs
 
-        c = ctx.obj
+        c = ctx.obj.writing()
         with Paused(c.settings, c.store) as sched:
             sync_jobs(sched, c.settings)
             job = sched.get_job(resolve_job_id(sched, name))

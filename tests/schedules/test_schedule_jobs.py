@@ -194,7 +194,8 @@ def test_start_is_a_single_foreground_process_stopped_cleanly_by_sigterm(env):
     assert {"group:global", "group:asia", "group:europe", "catchup"} <= {j["id"] for j in listed}
 
 
-def test_history_check_fails_when_no_scheduled_job_ever_ran(tmp_path):
-    res = cli(tmp_path / "data", "schedule", "history", "--check")
+def test_history_check_fails_when_no_scheduled_job_ever_ran(env):
+    settings, _store = env
+    res = cli(settings.data_dir, "schedule", "history", "--check")
     assert res.returncode == 1
     assert "no scheduled job has ever run" in res.stderr
