@@ -66,6 +66,13 @@ class Ctx:
     def explicit_data_dir(self) -> Optional[Path]:
         return self._args[0]
 
+    @property
+    def launch(self) -> dict[str, str]:
+        """``--config`` and ``--backend`` as given, for the scheduled jobs this command creates."""
+        from schedules.service import launch_kwargs
+
+        return launch_kwargs(self._args[1], self._args[2])
+
     def use_data_dir(self, path: Path) -> None:
         self._settings = with_overrides(self.settings, data_dir=path)
         self._store = None

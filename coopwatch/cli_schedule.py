@@ -32,7 +32,7 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
         logging.getLogger("apscheduler").setLevel(logging.INFO)
         c = ctx.obj.writing()
         err.print(f"scheduler on {c.settings.store_url} (timezone {c.settings.timezone}); Ctrl-C or SIGTERM stops it")
-        serve(c.settings, c.store)
+        serve(c.settings, c.store, launch=c.launch)  # every run loads this --config and --backend
         err.print("scheduler stopped")
 
     @schedule_app.command("list")
@@ -72,7 +72,8 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
         if bad or not name.replace("-", "").replace("_", "").isalnum():
             raise InputError(f"--stage must be crawl, process or index (got {bad})" if bad else f"job name {name!r}: use letters, digits, - and _")
         with Paused(c.settings, c.store) as sched:
-            job_id = add_user_job(sched, c.settings, name, cron, group=group, sources=source, stages=stage)
+            job_id = add_user_job(sched, c.settings, name, cron, group=group, sources=source, stages=stage,
+                                  launch=c.launch)
             row = next(j for j in describe_jobs(sched, c.settings) if j["id"] == job_id)
         emit(row, as_json, lambda r: out.print(f"added {r['id']}: {r['cron']} ({r['timezone']}), next {r['next_run_time']}"))
 
