@@ -42,10 +42,36 @@ class Ctx:
         self._args = (data_dir, config, backend)
         self._settings: Settings | None = None
         self._store: Store | None = None
+        self._writes = False
+
+    def writing(self) -> Ctx:
+        """Mark this command as one that writes (crawl, ingest, process, index, run, demo, schedule start):
+        it may create the store. Every other command only reads and refuses a data dir without one."""
+        self._writes = True
+        return self
+
+    def require_store(self) -> None:
+        """A read command on a data dir without a store says so (exit 2) instead of creating an empty one."""
+        from coopwatch.errors import NoStore
+        from coopwatch.store import store_exists
+
+        if not self._writes and not store_exists(self.settings.store_url):
+            d = self.settings.data_dir
+            raise NoStore(
+                f"no store at {d} (no coopwatch.db there): make one with `coopwatch --data-dir {d} run` "
+                "(or crawl, ingest, demo), or give the --data-dir of an existing store"
+            )
 
     @property
     def explicit_data_dir(self) -> Optional[Path]:
         return self._args[0]
+
+    @property
+    def launch(self) -> dict[str, str]:
+        """``--config`` and ``--backend`` as given, for the scheduled jobs this command creates."""
+        from schedules.service import launch_kwargs
+
+        return launch_kwargs(self._args[1], self._args[2])
 
     def use_data_dir(self, path: Path) -> None:
         self._settings = with_overrides(self.settings, data_dir=path)
@@ -61,12 +87,15 @@ class Ctx:
     @property
     def store(self) -> Store:
         if self._store is None:
+            self.require_store()
             self._store = Store.open(self.settings)
         return self._store
 
-    def backend(self, **kw: Any) -> Any:
+    def backend(self, *, needs_store: bool = True, **kw: Any) -> Any:
         from indexer.registry import open_backend
 
+        if needs_store:  # the embedded index lives next to the store; search without one would create both
+            self.require_store()
         return open_backend(with_overrides(self.settings, **kw))
 
 
@@ -158,7 +187,7 @@ def crawl(
     as_json: bool = JsonOpt,
 ) -> None:
     """Crawl sources into the store (incremental; resumes what an interrupted crawl left pending)."""
-    c: Ctx = ctx.obj
+    c: Ctx = ctx.obj.writing()
     sources, path = _sources(c, source, group)
     err.print(f"crawling {len(sources)} source(s)…")
     counts = pipeline.tracked(
@@ -178,7 +207,7 @@ def ingest(
     as_json: bool = JsonOpt,
 ) -> None:
     """Store saved pages or single URLs without a crawl."""
-    c: Ctx = ctx.obj
+    c: Ctx = ctx.obj.writing()
     if lang and lang not in ("zh", "en", "de", "vi"):
         raise InputError(f"--lang must be one of zh, en, de, vi, not {lang!r}")
     counts = pipeline.tracked(
@@ -204,7 +233,7 @@ def process(
     as_json: bool = JsonOpt,
 ) -> None:
     """Run the NLP stage on new, changed or outdated articles."""
-    c: Ctx = ctx.obj
+    c: Ctx = ctx.obj.writing()
     counts = _leased(
         c, "process", lambda: run_stage("process", pipeline.process, store=c.store, settings=c.settings, limit=limit, force=force)
     )
@@ -221,7 +250,7 @@ def index(
     url: Optional[str] = typer.Option(None, "--url", help="Engine URL (overrides es_url)."),
 ) -> None:
     """Send processed articles to the search backend."""
-    c: Ctx = ctx.obj
+    c: Ctx = ctx.obj.writing()
     backend = c.backend(backend=backend_name, es_url=url)
     counts = _leased(c, "index", lambda: run_stage("index", pipeline.index, store=c.store, settings=c.settings, backend=backend))
     emit(counts, as_json, lambda d: print_counts(f"index ({backend.name})", d))
@@ -240,7 +269,7 @@ def run(
     """Crawl, process and index in one go (what the nightly schedule runs); exit 75 if the same work is running."""
     from schedules.jobs import EXIT_SKIPPED, run_pipeline  # same database leases as the scheduler: never overlaps it
 
-    c: Ctx = ctx.obj
+    c: Ctx = ctx.obj.writing()
     selected = _sources(c, source, group)
     result = run_pipeline(c.store, c.settings, job="manual", kind="run", hold_all=True, wait=wait, runner=run_stage,
                           selected=selected)

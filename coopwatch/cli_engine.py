@@ -26,7 +26,7 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
         as_json: bool = JsonOpt,
     ) -> None:
         """Rebuild the engine index as a new version and switch the alias (no downtime)."""
-        backend: Any = ctx.obj.backend(backend=backend_name, es_url=url)
+        backend: Any = ctx.obj.backend(needs_store=False, backend=backend_name, es_url=url)  # the engine only
         if not hasattr(backend, "reindex"):
             raise ConfigError(
                 f"reindex works on the engine backends (elasticsearch, opensearch), not {backend.name!r}; "

@@ -142,9 +142,9 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
     def doc(ctx: typer.Context, key: str = typer.Argument(..., help="Article id (or prefix) or URL."), as_json: bool = JsonOpt) -> None:
         """Show one article: original, translation, entities, events."""
         c = ctx.obj
-        art = c.store.find_article(key)
-        if art is None and len(key) < 6 and not key.startswith(("http://", "https://")):
+        if len(key) < 6 and not key.startswith(("http://", "https://")):  # ids are longer: no article has one this short
             raise InputError(f"no article {key!r}: an id prefix needs 6 or more characters (ids are shown by search)")
+        art = c.store.find_article(key)
         if art is None:
             raise InputError(f"no article {key!r} in the store")
         an = c.store.get_analysis(art.id)
@@ -309,7 +309,7 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
         """Serve the bundled multilingual demo site, run the whole pipeline on it, show results."""
         from coopwatch.demo.run import run_demo
 
-        c = ctx.obj
+        c = ctx.obj.writing()
         if c.explicit_data_dir is None:  # keep demo articles out of the real monitoring store
             c.use_data_dir(c.settings.data_dir / "demo")
         result = run_demo(c, port=port, keep_serving=keep_serving, as_json=as_json)

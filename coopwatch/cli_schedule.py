@@ -30,9 +30,9 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         logging.getLogger("apscheduler").setLevel(logging.INFO)
-        c = ctx.obj
+        c = ctx.obj.writing()
         err.print(f"scheduler on {c.settings.store_url} (timezone {c.settings.timezone}); Ctrl-C or SIGTERM stops it")
-        serve(c.settings, c.store)
+        serve(c.settings, c.store, launch=c.launch)  # every run loads this --config and --backend
         err.print("scheduler stopped")
 
     @schedule_app.command("list")
@@ -67,12 +67,13 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
         from coopwatch.errors import InputError
         from schedules.service import Paused, add_user_job, describe_jobs
 
-        c = ctx.obj
+        c = ctx.obj.writing()
         bad = [s for s in stage or [] if s not in ("crawl", "process", "index")]
         if bad or not name.replace("-", "").replace("_", "").isalnum():
             raise InputError(f"--stage must be crawl, process or index (got {bad})" if bad else f"job name {name!r}: use letters, digits, - and _")
         with Paused(c.settings, c.store) as sched:
-            job_id = add_user_job(sched, c.settings, name, cron, group=group, sources=source, stages=stage)
+            job_id = add_user_job(sched, c.settings, name, cron, group=group, sources=source, stages=stage,
+                                  launch=c.launch)
             row = next(j for j in describe_jobs(sched, c.settings) if j["id"] == job_id)
         emit(row, as_json, lambda r: out.print(f"added {r['id']}: {r['cron']} ({r['timezone']}), next {r['next_run_time']}"))
 
@@ -103,7 +104,7 @@ def register(app: typer.Typer, sources_app: typer.Typer) -> None:
         from schedules.jobs import EXIT_SKIPPED, run_pipeline
         from schedules.service import Paused, resolve_job_id, sync_jobs
 
-        c = ctx.obj
+        c = ctx.obj.writing()
         with Paused(c.settings, c.store) as sched:
             sync_jobs(sched, c.settings)
             job = sched.get_job(resolve_job_id(sched, name))

@@ -22,7 +22,13 @@ def run_checks(ctx: Any) -> list[dict[str, str]]:
         s = ctx.settings
         return "ok", f"data dir {s.data_dir}, backend {s.backend}, timezone {s.timezone}"
 
+    from coopwatch.store import store_exists
+
+    has_store = store_exists(ctx.settings.store_url)  # doctor looks; it never creates a store
+
     def store() -> tuple[str, str]:
+        if not has_store:
+            return "warn", f"no store at {ctx.settings.data_dir} yet: `coopwatch run` (or crawl, ingest, demo) makes one"
         st = ctx.store
         if not os.access(ctx.settings.data_dir, os.W_OK):
             return "fail", f"{ctx.settings.data_dir} is not writable"
@@ -30,6 +36,8 @@ def run_checks(ctx: Any) -> list[dict[str, str]]:
         return "ok", f"{stats['articles']} articles, {stats['analyses']} analysed, {stats['drops']} drops recorded"
 
     def backend() -> tuple[str, str]:
+        if not has_store:
+            return "warn", f"{ctx.settings.backend}: not checked, there is no store yet"
         b = ctx.backend()
         b.check()
         return "ok", f"{b.name}: {b.count()} documents"

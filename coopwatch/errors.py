@@ -19,5 +19,9 @@ class StoreError(CoopwatchError):
     """The store cannot be opened or written."""
 
 
+class NoStore(StoreError):
+    """A command that only reads was pointed at a data directory holding no store."""
+
+
 class InputError(CoopwatchError):
     """A file, URL or argument given by the user cannot be used."""

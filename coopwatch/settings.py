@@ -27,6 +27,7 @@ def default_data_dir() -> Path:
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     data_dir: Path
+    config_file: Path | None = None  # the file given with --config; passed on to scheduled jobs and the crawl child
     backend: str = "sqlite"
     es_url: str = "http://127.0.0.1:9200"
     es_index: str = "coopwatch"
@@ -69,6 +70,7 @@ class Settings:
 
 HELP: dict[str, str] = {
     "data_dir": "Directory holding the store, the embedded index and models (COOPWATCH_HOME).",
+    "config_file": "The settings file given with --config (default <data_dir>/coopwatch.toml); not a setting of the file.",
     "backend": "Search backend: sqlite (embedded) or elasticsearch.",
     "es_url": "Elasticsearch/OpenSearch URL (loopback or your cluster).",
     "es_index": "Alias the engine backend searches; versioned indices sit behind it.",
@@ -139,7 +141,8 @@ def load_settings(
     values: dict[str, Any] = {}
     home = data_dir or env.get("COOPWATCH_HOME") or default_data_dir()
     values["data_dir"] = Path(home).expanduser()
-    cfg = Path(config_file) if config_file else values["data_dir"] / "coopwatch.toml"
+    cfg = Path(config_file).expanduser() if config_file else values["data_dir"] / "coopwatch.toml"
+    values["config_file"] = cfg if config_file else None
     known = {f.name: f.type for f in fields(Settings)}
     if config_file and not cfg.exists():
         raise ConfigError(f"config file {cfg} does not exist")
@@ -149,12 +152,12 @@ def load_settings(
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"config file {cfg} is not valid TOML: {exc}") from exc
         for key, raw in file_values.items():
-            if key not in known or key == "data_dir":
+            if key not in known or key in ("data_dir", "config_file"):
                 raise ConfigError(f"unknown setting {key!r} in {cfg}; known: {', '.join(sorted(HELP))}")
             values[key] = _coerce(key, raw, known[key])
     for name, typ in known.items():
         raw = env.get(f"COOPWATCH_{name.upper()}")
-        if raw is not None and name != "data_dir":
+        if raw is not None and name not in ("data_dir", "config_file"):
             values[name] = _coerce(name, raw, typ)
     for name, raw in overrides.items():
         if raw is not None:

@@ -190,6 +190,13 @@ def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
+def store_exists(url: str) -> bool:
+    """Whether a store is already there (a SQLite file); other databases are taken to exist."""
+    if url.startswith("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///")).is_file()
+    return True
+
+
 def store_problem(exc: BaseException) -> str:
     """One line for a store that cannot be read or written (corrupt, truncated, read-only, locked)."""
     orig = getattr(exc, "orig", None) or exc

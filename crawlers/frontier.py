@@ -32,8 +32,8 @@ import scrapy
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
 from coopwatch.records import article_id
-from coopwatch.settings import load_settings
 from coopwatch.store import Store
+from crawlers.settings import app_settings
 
 SKIPPED = "known-unchanged"
 
@@ -52,7 +52,7 @@ def on_domains(url: str, domains: list[str]) -> bool:
 class FrontierMiddleware(BaseSpiderMiddleware):
     def __init__(self, crawler: Any):
         super().__init__(crawler)
-        settings = load_settings(data_dir=crawler.settings.get("COOPWATCH_DATA_DIR"))
+        settings = app_settings(crawler.settings)
         self.store = Store.open(settings)
         self.stats = crawler.stats
         self.incremental = crawler.settings.getbool("COOPWATCH_INCREMENTAL", True)

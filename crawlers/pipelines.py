@@ -25,8 +25,8 @@ from typing import Any, NoReturn
 
 from scrapy.exceptions import DropItem
 
-from coopwatch.settings import load_settings
 from coopwatch.store import Store
+from crawlers.settings import app_settings
 from crawlers.extract import Dropped, build_article
 from crawlers.intake import Intake
 from crawlers.items import FailedItem, PageItem, SkippedItem
@@ -44,7 +44,7 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
-        settings = load_settings(data_dir=crawler.settings.get("COOPWATCH_DATA_DIR"))
+        settings = app_settings(crawler.settings)
         return cls(Store.open(settings), crawler.stats, crawler.settings.getint("COOPWATCH_MAX_PAGE_BYTES"))
 
     def close_spider(self, spider: Any = None) -> None:

@@ -49,6 +49,8 @@ def crawl_command(
         "crawlers.runner",
         "--data-dir",
         str(settings.data_dir),
+        "--backend",
+        settings.backend,
         "--sources-file",
         str(sources_file),
         "--stats-out",
@@ -62,6 +64,8 @@ def crawl_command(
         "--download-timeout",
         str(settings.download_timeout),
     ]
+    if settings.config_file:  # the child loads the same settings as its parent: same file, same backend
+        cmd += ["--config", str(settings.config_file)]
     if jobdir:
         cmd += ["--jobdir", str(jobdir)]
     if not incremental:
@@ -166,9 +170,11 @@ def _spider_class(source: Source) -> type:
     return type(f"{base.__name__}_{source.name.replace('-', '_')}", (base,), {"custom_settings": custom})
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="python -m crawlers.runner", description=__doc__)
     ap.add_argument("--data-dir", required=True)
+    ap.add_argument("--config", help="the parent's --config settings file")
+    ap.add_argument("--backend", help="the parent's search backend")
     ap.add_argument("--sources-file", required=True)
     ap.add_argument("--source", action="append", required=True)
     ap.add_argument("--stats-out", required=True)
@@ -178,15 +184,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-bytes", type=int, default=5_000_000)
     ap.add_argument("--download-timeout", type=float, default=30.0)
     ap.add_argument("--full", action="store_true", help="not incremental: fetch known articles again")
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
 
-    from scrapy.crawler import CrawlerProcess
+
+def scrapy_settings(args: argparse.Namespace) -> Any:
+    """The child's Scrapy settings; its ``COOPWATCH_*`` keys give the pipeline the parent's app settings."""
     from scrapy.settings import Settings as ScrapySettings
 
-    registry = {s.name: s for s in load_sources(args.sources_file)}
     ss = ScrapySettings()
     ss.setmodule("crawlers.settings", priority="project")
     ss.set("COOPWATCH_DATA_DIR", args.data_dir)
+    ss.set("COOPWATCH_CONFIG_FILE", args.config)
+    ss.set("COOPWATCH_BACKEND", args.backend)
     ss.set("COOPWATCH_SOURCES_FILE", args.sources_file)
     ss.set("COOPWATCH_MAX_PAGE_BYTES", args.max_bytes)
     ss.set("DOWNLOAD_MAXSIZE", args.max_bytes)
@@ -196,6 +205,16 @@ def main(argv: list[str] | None = None) -> int:
     ss.set("COOPWATCH_INCREMENTAL", not args.full)
     if args.user_agent:
         ss.set("USER_AGENT", args.user_agent)
+    return ss
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+
+    from scrapy.crawler import CrawlerProcess
+
+    registry = {s.name: s for s in load_sources(args.sources_file)}
+    ss = scrapy_settings(args)
     process = CrawlerProcess(ss, install_root_handler=True)
     crawlers = {}
     for name in args.source:

@@ -5,6 +5,8 @@ an identifying user agent); sizes, retries, timeouts and redirects are bounded.
 ``COOPWATCH_*`` keys carry the application's settings into the pipeline.
 """
 
+from typing import Any
+
 BOT_NAME = "coopwatch"
 SPIDER_MODULES = ["crawlers.spiders"]
 NEWSPIDER_MODULE = "crawlers.spiders"
@@ -43,6 +45,19 @@ LOG_LEVEL = "INFO"
 
 # Application settings passed in by crawlers.runner (None → coopwatch's own defaults/env).
 COOPWATCH_DATA_DIR = None
+COOPWATCH_CONFIG_FILE = None  # the app's --config file, if one was given
+COOPWATCH_BACKEND = None
 COOPWATCH_SOURCES_FILE = None
 COOPWATCH_MAX_PAGE_BYTES = 5_000_000
 COOPWATCH_INCREMENTAL = True  # skip known articles whose feed/sitemap date or HTTP 304 says unchanged
+
+
+def app_settings(scrapy_settings: Any) -> Any:
+    """The application's settings as the parent process had them: its data dir, --config file and backend."""
+    from coopwatch.settings import load_settings
+
+    return load_settings(
+        data_dir=scrapy_settings.get("COOPWATCH_DATA_DIR"),
+        config_file=scrapy_settings.get("COOPWATCH_CONFIG_FILE"),
+        backend=scrapy_settings.get("COOPWATCH_BACKEND"),
+    )

@@ -14,8 +14,9 @@ was already running elsewhere: ``error`` = ``skipped: locked by …``);
 ``interrupted`` (the process died; marked by whoever takes its lease over).
 
 :func:`scheduled_run` is the job function stored in the job store by its
-textual reference ``schedules.jobs:scheduled_run``; it loads settings itself,
-so a restart or a changed ``sources.yaml`` takes effect at the next run.
+textual reference ``schedules.jobs:scheduled_run``; it loads settings itself
+(data dir, ``--config`` file and ``--backend`` of ``schedule start`` come in its
+kwargs), so a changed settings file or ``sources.yaml`` takes effect at the next run.
 """
 
 from __future__ import annotations
@@ -199,6 +200,7 @@ def scheduled_run(
     *,
     data_dir: str,
     config_file: str | None = None,
+    backend: str | None = None,
     stages: list[str] | None = None,
     group: str | None = None,
     sources: list[str] | None = None,
@@ -207,9 +209,10 @@ def scheduled_run(
 
     Catch-up jobs (no crawl) never wait for a lease: if a nightly run is
     processing, they are recorded ``skipped``. Raises :class:`JobFailed` when
-    the run failed, so the scheduler's error listener sees it.
+    the run failed, so the scheduler's error listener sees it. ``config_file`` and
+    ``backend`` are the ``--config`` and ``--backend`` the scheduler was started with.
     """
-    settings = load_settings(data_dir=data_dir, config_file=config_file)  # errors here: the listener records them
+    settings = load_settings(data_dir=data_dir, config_file=config_file, backend=backend)  # errors: the listener records them
     store = Store.open(settings)
     try:
         stages = stages or list(STAGES)

@@ -13,6 +13,10 @@
   :func:`sync_jobs` brings the job store in line without touching the next run
   time of unchanged jobs (a missed run must stay due). Jobs added by hand
   (``coopwatch schedule add``) have ids ``user:<name>`` and are left alone.
+* Launch options: the ``--config`` file and ``--backend`` of ``schedule start``
+  go into every job's kwargs (:func:`launch_kwargs`), so each run loads the
+  settings the scheduler was started with; commands that only sync the job
+  store (``schedule list``, ``run-now``) keep what is stored.
 * Listeners write a ``missed`` run when a run was skipped past the grace time,
   ``skipped`` when the previous instance was still running, and ``failed`` for a
   job that raised before it could record itself.
@@ -24,6 +28,7 @@ from __future__ import annotations
 import logging
 import signal
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -52,6 +57,17 @@ log = logging.getLogger(__name__)
 JOB_FUNC = "schedules.jobs:scheduled_run"
 JOBS_TABLE = "apscheduler_jobs"
 POLL_SECONDS = 60  # how often the scheduler re-reads the job store for jobs added by the CLI
+LAUNCH_KEYS = ("config_file", "backend")
+
+
+def launch_kwargs(config_file: str | Path | None, backend: str | None) -> dict[str, str]:
+    """The job kwargs that make a scheduled run load the same settings as the command that scheduled it."""
+    out: dict[str, str] = {}
+    if config_file:
+        out["config_file"] = str(Path(config_file).expanduser().resolve())
+    if backend:
+        out["backend"] = backend
+    return out
 
 
 def group_crons(settings: Settings) -> dict[str, str]:
@@ -140,8 +156,12 @@ def _record_event(store: Store, ev: Any) -> None:
     store.finish_run(run_id, status, {}, error)
 
 
-def sync_jobs(sched: BaseScheduler, settings: Settings) -> dict[str, list[str]]:
-    """Make the job store hold exactly the configured jobs (user jobs untouched)."""
+def sync_jobs(sched: BaseScheduler, settings: Settings, launch: dict[str, str] | None = None) -> dict[str, list[str]]:
+    """Make the job store hold exactly the configured jobs (user jobs untouched but for ``launch``).
+
+    ``launch`` (from ``schedule start``: :func:`launch_kwargs`) replaces every job's config file and
+    backend; without it each job keeps the ones stored with it.
+    """
     tz = ZoneInfo(settings.timezone)
     changes: dict[str, list[str]] = {"added": [], "changed": [], "removed": [], "kept": []}
     want = {j["id"]: j for j in desired_jobs(settings)}
@@ -149,13 +169,18 @@ def sync_jobs(sched: BaseScheduler, settings: Settings) -> dict[str, list[str]]:
     for job in sched.get_jobs():
         if job.misfire_grace_time != grace:  # stored with each job; follow the setting
             sched.modify_job(job.id, misfire_grace_time=grace)
+        stored = {k: job.kwargs[k] for k in LAUNCH_KEYS if k in job.kwargs}
+        keep = stored if launch is None else launch
         if job.id.startswith("user:"):
+            if keep != stored:
+                sched.modify_job(job.id, kwargs={**{k: v for k, v in job.kwargs.items() if k not in LAUNCH_KEYS}, **keep})
             continue
         spec = want.pop(job.id, None)
         if spec is None:
             sched.remove_job(job.id)
             changes["removed"].append(job.id)
             continue
+        spec["kwargs"] = {**spec["kwargs"], **keep}
         trig = cron_trigger(spec["cron"], tz, jitter=settings.schedule_jitter_seconds, what=f"schedule of {job.id}")
         if repr(trig) != repr(job.trigger) or job.kwargs != spec["kwargs"] or job.name != spec["what"]:
             sched.modify_job(job.id, kwargs=spec["kwargs"], name=spec["what"])
@@ -166,7 +191,7 @@ def sync_jobs(sched: BaseScheduler, settings: Settings) -> dict[str, list[str]]:
             changes["kept"].append(job.id)
     for spec in want.values():
         trig = cron_trigger(spec["cron"], tz, jitter=settings.schedule_jitter_seconds, what=f"schedule of {spec['id']}")
-        sched.add_job(JOB_FUNC, trigger=trig, id=spec["id"], name=spec["what"], kwargs=spec["kwargs"])
+        sched.add_job(JOB_FUNC, trigger=trig, id=spec["id"], name=spec["what"], kwargs={**spec["kwargs"], **(launch or {})})
         changes["added"].append(spec["id"])
     return changes
 
@@ -174,6 +199,7 @@ def sync_jobs(sched: BaseScheduler, settings: Settings) -> dict[str, list[str]]:
 def add_user_job(
     sched: BaseScheduler, settings: Settings, name: str, cron: str, *,
     group: str | None = None, sources: list[str] | None = None, stages: list[str] | None = None,
+    launch: dict[str, str] | None = None,
 ) -> str:
     from schedules.jobs import select_job_sources
 
@@ -183,7 +209,7 @@ def add_user_job(
     if sources or group:
         select_job_sources(settings, group, sources)  # unknown source names are a clear error now, not at 02:00
     trig = cron_trigger(cron, ZoneInfo(settings.timezone), jitter=settings.schedule_jitter_seconds, what="--cron")
-    kwargs: dict[str, Any] = {"job_id": job_id, "data_dir": str(settings.data_dir)}
+    kwargs: dict[str, Any] = {"job_id": job_id, "data_dir": str(settings.data_dir), **(launch or {})}
     if group:
         kwargs["group"] = group
     if sources:
@@ -241,8 +267,13 @@ def _poll() -> None:
     """No-op job: wakes the scheduler every minute so jobs added by the CLI are picked up."""
 
 
-def serve(settings: Settings, store: Store, *, scheduler: BaseScheduler | None = None) -> None:
-    """Run the scheduler in the foreground until SIGTERM/SIGINT; one per store."""
+def serve(
+    settings: Settings, store: Store, *, scheduler: BaseScheduler | None = None, launch: dict[str, str] | None = None
+) -> None:
+    """Run the scheduler in the foreground until SIGTERM/SIGINT; one per store.
+
+    ``launch`` (:func:`launch_kwargs` of ``--config``/``--backend``) is written into every job, so the
+    runs load the settings this scheduler was started with."""
     stale = lock.sweep(store.engine)
     for row in stale:
         log.warning("took over the stale lease %s of %s", row["name"], row["owner"])
@@ -253,7 +284,7 @@ def serve(settings: Settings, store: Store, *, scheduler: BaseScheduler | None =
         raise InputError(f"another scheduler is running on this store: {exc}. Run only one `coopwatch schedule start`.") from exc
     try:
         with Paused(settings, store) as paused:  # a stopped scheduler cannot see its job store's jobs
-            changes = sync_jobs(paused, settings)
+            changes = sync_jobs(paused, settings, launch or {})
         log.info("jobs: %s", {k: v for k, v in changes.items() if v})
         sched = scheduler or build_scheduler(settings, store, blocking=True)
         sched.add_jobstore(MemoryJobStore(), "memory")

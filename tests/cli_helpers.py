@@ -14,3 +14,12 @@ def run_cli(data_dir: Path, *args: str, timeout: float = 600) -> subprocess.Comp
         text=True,
         timeout=timeout,
     )
+
+
+def make_store(data_dir: Path) -> Path:
+    """An empty store in ``data_dir`` (read commands refuse a data dir without one)."""
+    from coopwatch.settings import load_settings
+    from coopwatch.store import Store
+
+    Store.open(load_settings(data_dir=data_dir, env={})).close()
+    return data_dir

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_helpers import run_cli
+from cli_helpers import make_store, run_cli
 
 
 def test_doc_shows_original_analysis_and_events(demo_run):
@@ -107,6 +107,7 @@ def test_usage_errors_are_one_line_and_exit_2(tmp_path, args) -> None:
 
 
 def test_mistyped_filters_are_errors_not_empty_results(tmp_path) -> None:
+    make_store(tmp_path)
     for args, says in (
         (["search", "hospital", "--country", "Narnia"], "unknown country 'Narnia'"),
         (["timeline", "--country", "CN-VN"], "--country CN --country VN"),
@@ -151,7 +152,7 @@ def test_short_doc_ids_and_backend_help(tmp_path) -> None:
 
 
 def test_timeline_output_that_cannot_be_written_is_one_line(tmp_path) -> None:
-    data = tmp_path / "data"
+    data = make_store(tmp_path / "data")
     folder = tmp_path / "out"
     folder.mkdir()
     for target, says in ((folder, "is a directory"), (Path("/proc/nope/t.json"), "cannot write")):
@@ -213,3 +214,38 @@ def test_each_cli_module_imports_on_its_own(module) -> None:
 
     done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "x"],
+        ["doc", "abcdef12"],
+        ["entities"],
+        ["timeline", "org:who"],
+        ["runs"],
+        ["serve", "--port", "0"],
+        ["schedule", "history"],
+        ["schedule", "list"],
+        ["schedule", "remove", "nightly"],
+    ],
+)
+def test_read_commands_never_create_a_store(tmp_path, args) -> None:
+    data = tmp_path / "nonexistent"
+    res = run_cli(data, *args, timeout=120)
+    lines = [line for line in res.stderr.splitlines() if line.strip()]
+    assert res.returncode == 2, res.stderr
+    assert len(lines) == 1 and lines[0].startswith(f"error: no store at {data}") and "coopwatch" in lines[0], res.stderr
+    assert "run`" in lines[0] and not data.exists()  # says how to make one, and made nothing
+
+
+def test_write_commands_still_create_the_store_and_doctor_only_looks(tmp_path) -> None:
+    data = tmp_path / "fresh"
+    looked = run_cli(data, "doctor", "--json", timeout=300)
+    checks = {c["check"]: c for c in json.loads(looked.stdout)}
+    assert checks["store"]["status"] == "warn" and "no store" in checks["store"]["detail"]
+    assert not data.exists()
+    res = run_cli(data, "process", timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert (data / "coopwatch.db").is_file()
+    assert run_cli(data, "search", "x", timeout=120).returncode == 0

@@ -194,7 +194,53 @@ def test_start_is_a_single_foreground_process_stopped_cleanly_by_sigterm(env):
     assert {"group:global", "group:asia", "group:europe", "catchup"} <= {j["id"] for j in listed}
 
 
-def test_history_check_fails_when_no_scheduled_job_ever_ran(tmp_path):
-    res = cli(tmp_path / "data", "schedule", "history", "--check")
+def test_history_check_fails_when_no_scheduled_job_ever_ran(env):
+    settings, _store = env
+    res = cli(settings.data_dir, "schedule", "history", "--check")
     assert res.returncode == 1
     assert "no scheduled job has ever run" in res.stderr
+
+
+def test_start_runs_every_job_with_its_config_and_backend(env, tmp_path):
+    settings, store = env
+    cfg = tmp_path / "elsewhere" / "prod.toml"  # not the data dir's coopwatch.toml
+    cfg.parent.mkdir()
+    cfg.write_text('es_url = "http://127.0.0.1:9"\n', encoding="utf-8")  # nothing listens there
+    job_id = _downtime(settings, store, hours_ago=1)  # added without --config: due now, within the grace time
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("COOPWATCH_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "coopwatch", "--data-dir", str(settings.data_dir), "--config", str(cfg),
+         "--backend", "elasticsearch", "schedule", "start"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean,
+    )
+    try:
+        for _ in range(1200):
+            rows = [r for r in history(store, job=job_id) if r["status"] != "running"]
+            if rows:
+                break
+            assert proc.poll() is None, proc.communicate()[1]
+            time.sleep(0.1)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=60)
+    assert rows, "the due job did not run"
+    # the run used the scheduler's --backend (elasticsearch, not the default sqlite) and its --config (es_url)
+    assert rows[0]["status"] == "failed" and "127.0.0.1:9" in rows[0]["error"], rows[0]
+    listed = cli(settings.data_dir, "schedule", "list", "--json", env=clean)  # no --config: keeps what start stored
+    jobs = {j["id"]: j for j in json.loads(listed.stdout)}
+    for jid in (job_id, "catchup"):
+        assert jobs[jid]["kwargs"]["config_file"] == str(cfg.resolve()) and jobs[jid]["kwargs"]["backend"] == "elasticsearch"
+
+
+def test_the_job_function_loads_the_config_and_backend_it_is_given(env, tmp_path):
+    from schedules.jobs import JobFailed, scheduled_run
+
+    settings, store = env
+    cfg = tmp_path / "prod.toml"
+    cfg.write_text('es_url = "http://127.0.0.1:9"\n', encoding="utf-8")
+    with Paused(settings, store) as sched:
+        job_id = add_user_job(sched, settings, "tidy", "0 4 * * *", stages=["process", "index"],
+                              launch={"config_file": str(cfg), "backend": "elasticsearch"})
+        kwargs = dict(sched.get_job(job_id).kwargs)
+    with pytest.raises(JobFailed, match="127.0.0.1:9"):  # called as the scheduler calls it
+        scheduled_run(**kwargs)
