@@ -312,15 +312,10 @@ def article_countries(
 
     found = set(detect_countries(title, lang)) | set(detect_countries(text, lang))
     found |= place_countries(title, lang) | place_countries(text, lang)
-    gaz = load_gazetteer()
-    for m in mentions:
-        org = gaz.get(m.entity_id)
-        if org is not None and org.country:
-            found.add(org.country)
     if events is not None and relevant:  # outside a cooperation story nothing takes part: all named stay
         found -= passing_mentions(title, text, lang, events, mentions)
-    gaz_found = {org.country for m in mentions if (org := gaz.get(m.entity_id)) is not None and org.country}
-    found |= gaz_found
+    gaz = load_gazetteer()
+    found |= {org.country for m in mentions if (org := gaz.get(m.entity_id)) is not None and org.country}
     home = HOME.get(lang)
     if home and relevant and home not in found:
         foreign = [m for m in mentions if m.field in ("title", "text") and not gaz.get(m.entity_id)]

@@ -23,7 +23,7 @@ from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
 
-from coopwatch.crontab import crontab_fields, crontab_weekdays  # noqa: F401 - crontab_weekdays re-exported
+from coopwatch.crontab import crontab_fields
 from coopwatch.errors import ConfigError
 
 
